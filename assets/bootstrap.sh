@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# paykiosk set-up: the README's two commands.
+#   bash assets/bootstrap.sh run    install what is missing, build, start the kiosk
+#                                   in training mode against the embedded sandbox
+#   bash assets/bootstrap.sh test   the same set-up, then every test (CTest), also
+#                                   under AddressSanitizer + UndefinedBehaviorSanitizer
+# Idempotent: packages already installed are not touched, builds are incremental.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+mode=${1:-run}
+shift || true
+jobs=$(nproc 2>/dev/null || echo 2)
+
+build_pkgs=(build-essential cmake pkg-config gettext
+  libncurses-dev libcurl4-openssl-dev libcjson-dev libqrencode-dev
+  libsqlite3-dev libmicrohttpd-dev libcmocka-dev)
+test_pkgs=(tmux zbar-tools ncurses-term sqlite3 valgrind clang libclang-rt-14-dev)
+
+say() { printf '== %s\n' "$*" >&2; }
+
+install_missing() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+      missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    say "not root: run as root (or install these packages yourself): ${missing[*]}"
+    return 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() { # build <dir> [cmake args...]
+  local dir=$1; shift
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  fi
+  cmake --build "$dir" -j"$jobs"
+}
+
+case "$mode" in
+run)
+  install_missing "${build_pkgs[@]}"
+  build build
+  if [ ! -t 0 ] || [ ! -t 1 ]; then
+    say "built build/paykiosk; it needs a terminal to run (start it from one)"
+    exit 0
+  fi
+  exec build/paykiosk --training "$@"
+  ;;
+test)
+  install_missing "${build_pkgs[@]}" "${test_pkgs[@]}"
+  build build
+  say "test suite (build/)"
+  ctest --test-dir build --output-on-failure -j"$jobs" "$@"
+  build build-asan -DPK_SANITIZE=ON
+  say "test suite under AddressSanitizer + UBSan (build-asan/)"
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" "$@"
+  say "all tests passed"
+  ;;
+*)
+  echo "usage: bash assets/bootstrap.sh run|test" >&2
+  exit 2
+  ;;
+esac

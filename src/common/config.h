@@ -1,0 +1,69 @@
+/* config.h - the kiosk's settings, from one place with one precedence:
+ * command line > environment > config file > built-in default.
+ *
+ * Config file: `key = value` lines, `#` comments, blank lines.  Keys:
+ *   api_url secret label lang journal poll_interval poll_timeout training
+ *   ask_label result_pause shop_name
+ * Environment: PAYKIOSK_API_URL PAYKIOSK_SECRET PAYKIOSK_SECRET_FILE
+ *   PAYKIOSK_LABEL PAYKIOSK_LANG PAYKIOSK_JOURNAL PAYKIOSK_CONFIG
+ * Flags: --api-url --label --lang --journal --poll-interval --poll-timeout
+ *   --training --config FILE --help --version (never --secret: argv is public)
+ * The config file and the secret file must not be readable by group/others.
+ * Default config file: $XDG_CONFIG_HOME/paykiosk/paykiosk.conf (if present),
+ * else /etc/paykiosk/paykiosk.conf (if present). */
+#ifndef PK_CONFIG_H
+#define PK_CONFIG_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "i18n.h"
+
+#define PK_POLL_INTERVAL_DEFAULT 2     /* seconds */
+#define PK_POLL_TIMEOUT_DEFAULT 300    /* seconds */
+#define PK_RESULT_PAUSE_DEFAULT 15     /* seconds before a result screen goes home */
+
+typedef enum pk_config_action {
+	PK_CONFIG_RUN = 0,   /* go on: run the kiosk or the subcommand */
+	PK_CONFIG_HELP,      /* --help: usage was requested (print pk_config_usage) */
+	PK_CONFIG_VERSION    /* --version */
+} pk_config_action;
+
+typedef struct pk_config {
+	char *api_url;       /* NULL in training mode until training sets it */
+	char *secret;        /* never printed; NULL in training mode */
+	char *label;         /* default: the terminal's name (hostname) */
+	pk_lang lang;
+	bool lang_set;       /* lang came from flag/env/file (else from LANGUAGE/LANG) */
+	char *journal;       /* default: $XDG_DATA_HOME/paykiosk/journal.db
+	                        (~/.local/share/paykiosk/journal.db) */
+	int poll_interval;   /* seconds, 1..60 */
+	int poll_timeout;    /* seconds, 10..3600 */
+	int result_pause;    /* seconds, 0 = stay until Enter, max 600 */
+	bool training;       /* explicit --training, or no api_url and no secret */
+	bool ask_label;      /* ask each customer's account ID (top-up kiosk) */
+	char *shop_name;     /* for receipts; default "" */
+	char *config_path;   /* the file that was read, or NULL */
+	/* Positional arguments left after the options: a subcommand and its
+	 * arguments ("report", "qr", "pay" ...), pointers into argv. */
+	int argc;
+	char **argv;
+} pk_config;
+
+/* Fill cfg with defaults, then file, environment and argv (argv[0] is the
+ * program name).  Options stop at the first positional argument; the rest
+ * (subcommand + its arguments, options included) go to cfg->argc/argv.
+ * Validates everything (URL scheme rules, ranges, file permissions, the
+ * api_url/secret pair) and returns -1 with a translated message naming the
+ * file, line and key on any problem; the cfg is then freed.  *action says
+ * whether --help/--version was asked. */
+int pk_config_load(pk_config *cfg, int argc, char **argv, pk_config_action *action,
+		   pk_error *err);
+void pk_config_free(pk_config *cfg);
+/* The --help text, translated. */
+const char *pk_config_usage(void);
+/* Whether a URL is acceptable as api_url: https://..., or http:// to a
+ * loopback host (127.0.0.0/8, ::1, localhost).  0 or -1 with a message. */
+int pk_config_check_url(const char *url, pk_error *err);
+
+#endif

@@ -1,0 +1,33 @@
+/* i18n.h - gettext set-up and run-time language switching.
+ * Every user-visible string is wrapped in _() (or N_() where it is a
+ * static initializer, translated with _() at use).  English is the source
+ * language; catalogues exist for "my" (Burmese) and "hi" (Hindi). */
+#ifndef PK_I18N_H
+#define PK_I18N_H
+
+#include <libintl.h>
+
+#define PK_TEXTDOMAIN "paykiosk"
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+typedef enum pk_lang { PK_LANG_EN = 0, PK_LANG_MY, PK_LANG_HI, PK_LANG__COUNT } pk_lang;
+
+/* setlocale(LC_ALL, ""), falling back to C.UTF-8 when the environment's
+ * locale is C/POSIX or not UTF-8 (gettext ignores LANGUAGE under "C");
+ * binds the text domain to, in order: $PAYKIOSK_LOCALEDIR, the build tree's
+ * locale dir (next to the running binary: <exe dir>/locale), the installed
+ * PK_LOCALEDIR.  Returns 0, or -1 if no UTF-8 locale at all could be set. */
+int pk_i18n_init(void);
+/* Switch the catalogue used by gettext right now (LANGUAGE + cache flush). */
+void pk_i18n_set_lang(pk_lang lang);
+pk_lang pk_i18n_lang(void);
+/* "en", "my", "hi" */
+const char *pk_lang_code(pk_lang lang);
+/* Parse "en"/"my"/"hi" (also "my_MM.UTF-8", "hi_IN", "en_US:..."). 0 or -1. */
+int pk_lang_parse(const char *text, pk_lang *out);
+/* The default from LANGUAGE / LC_ALL / LC_MESSAGES / LANG, else English. */
+pk_lang pk_lang_from_env(void);
+pk_lang pk_lang_next(pk_lang lang); /* en -> my -> hi -> en */
+
+#endif

@@ -1,0 +1,122 @@
+/* gateway.h - the Paykassma gateway client (libcurl multi + cJSON).
+ * Knows nothing of ncurses or SQLite.  Requests run asynchronously: start
+ * one, then call gw_client_wait() + gw_client_process() from the main loop;
+ * the done callback fires from gw_client_process() with a typed result.
+ * The secret is sent only as the URL's ?secret= query and never appears in
+ * any error message (messages name the host and path only). */
+#ifndef PK_GATEWAY_H
+#define PK_GATEWAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "common/money.h"
+
+#define GW_BODY_MAX (256 * 1024)   /* answers above this are refused (TOO_LARGE) */
+#define GW_QR_DATA_MAX 1024        /* longer qr_data is refused (BAD_SHAPE) */
+#define GW_ID_MAX 256              /* order_id / identifier, bytes */
+#define GW_MSG_MAX 512             /* gateway "message" kept, bytes */
+
+typedef enum gw_call {
+	GW_WAVEPAY_CREATE = 0,  /* POST /api/v1/transaction/create/wavepay */
+	GW_WAVEPAY_ACTIVATE,    /* POST /api/v1/transaction/activate */
+	GW_UPI_CREATE,          /* POST /api/v1/payment/create/upi_s */
+	GW_UPI_STATUS,          /* POST /api/v1/payment/upi_s/status */
+	GW_SANDBOX_SETTLE,      /* POST /_sandbox/settle (training only) */
+	GW_CALL__COUNT
+} gw_call;
+
+typedef enum gw_status {
+	GW_ST_NONE = 0,       /* no usable answer: see result.err */
+	GW_ST_OK,             /* create ok; activate credited ("ok", deposit true) */
+	GW_ST_PENDING,        /* activate: "pending" */
+	GW_ST_POSSIBLE_TX,    /* activate: "possible_transaction_created" (not found) */
+	GW_ST_PROCESSING,     /* status: "processing" */
+	GW_ST_SUCCESS,        /* status: "success" (paid) */
+	GW_ST_FAILED,         /* status: "failed" (not paid) */
+	GW_ST_FAIL            /* any call: {"status":"fail","message":...}; err.kind GATEWAY_FAIL */
+} gw_status;
+
+typedef struct gw_result {
+	gw_call call;
+	gw_status status;
+	pk_error err;            /* kind PK_OK when status != NONE/FAIL */
+	long http_code;          /* 0 if no HTTP answer */
+	bool request_sent;       /* false only when the request surely never left
+	                            (refused, DNS): safe to retry blindly */
+	char order_id[GW_ID_MAX];      /* UPI create */
+	char *qr_data;                 /* UPI create, malloc'd, freed with the result */
+	char identifier[GW_ID_MAX];    /* Wavepay create: wallet to pay to */
+	bool has_deposit_amount;       /* Wavepay activate ok */
+	int64_t deposit_amount;        /* minor units of the sale's currency */
+	char message[GW_MSG_MAX];      /* the gateway's "message", if any */
+} gw_result;
+
+void gw_result_init(gw_result *res, gw_call call);
+void gw_result_free(gw_result *res);
+
+/* Pure: bytes -> typed result; never fails to return.  Accepts the spec's
+ * answers, survives single-quoted fail bodies (status FAIL, message kept),
+ * empty bodies, HTML, wrong shapes (status NONE, err BAD_SHAPE/NOT_JSON).
+ * http_code != 2xx with no parsable fail body -> err HTTP.  UPI create
+ * requires order_id and a qr_data starting with "upi://" (case-insensitive)
+ * of at most GW_QR_DATA_MAX bytes. cur converts deposit_amount. */
+void gw_parse_response(gw_call call, const char *body, size_t len, long http_code,
+		       pk_currency cur, gw_result *out);
+
+/* Request bodies (pure; malloc'd JSON text; amount is written exactly). */
+char *gw_body_wavepay_create(const char *label);
+char *gw_body_wavepay_activate(const char *label, const char *key1, int64_t amount,
+			       const char *custom_transaction_id);
+char *gw_body_upi_create(const char *label, int64_t amount, const char *custom_transaction_id);
+char *gw_body_upi_status(const char *order_id);
+
+typedef struct gw_client gw_client;
+typedef void (*gw_done_fn)(void *userdata, const gw_result *res);
+typedef unsigned long gw_req_id;  /* 0 = none */
+
+typedef struct gw_options {
+	const char *api_url;    /* base, e.g. https://api.example; http only to loopback */
+	const char *secret;
+	long connect_timeout_ms;   /* default 5000 */
+	long total_timeout_ms;     /* default 20000 */
+	const char *ca_file;       /* optional extra CA bundle (tests); never disables checks */
+} gw_options;
+
+int gw_client_new(gw_client **out, const gw_options *opts, pk_error *err);
+void gw_client_free(gw_client *c);  /* cancels what is in flight, no callbacks */
+
+/* Start a request; done(userdata, res) is called exactly once later from
+ * gw_client_process (never from inside the start function), unless the
+ * request is cancelled first.  res is valid only during the callback.
+ * Returns the request id, or 0 with err set. */
+gw_req_id gw_wavepay_create(gw_client *c, const char *label, gw_done_fn done, void *ud,
+			    pk_error *err);
+gw_req_id gw_wavepay_activate(gw_client *c, const char *label, const char *key1,
+			      int64_t amount_mmk, const char *custom_transaction_id,
+			      gw_done_fn done, void *ud, pk_error *err);
+gw_req_id gw_upi_create(gw_client *c, const char *label, int64_t amount_paise,
+			const char *custom_transaction_id, gw_done_fn done, void *ud,
+			pk_error *err);
+gw_req_id gw_upi_status(gw_client *c, const char *order_id, gw_done_fn done, void *ud,
+			pk_error *err);
+/* Training only: ask the sandbox to settle an order ("success"/"failed"). */
+gw_req_id gw_sandbox_settle(gw_client *c, const char *order_id, const char *outcome,
+			    gw_done_fn done, void *ud, pk_error *err);
+/* Drop a request in flight; its callback will not be called. */
+void gw_cancel(gw_client *c, gw_req_id id);
+int gw_client_busy(const gw_client *c);  /* requests in flight */
+
+/* Wait until a transfer has something to do, extra_fd (e.g. stdin, -1 for
+ * none) is readable, or timeout_ms passes.  Sets *extra_ready. */
+int gw_client_wait(gw_client *c, int extra_fd, int timeout_ms, bool *extra_ready,
+		   pk_error *err);
+/* Drive transfers without blocking and fire done callbacks. */
+int gw_client_process(gw_client *c, pk_error *err);
+
+/* Connections opened so far (for benchmarks: polls reuse one). */
+long gw_client_connections(const gw_client *c);
+
+#endif

@@ -1,0 +1,40 @@
+/* qr.h - a QR code as terminal cells: libqrencode matrix -> half blocks.
+ * Two modules per character cell vertically.  Each cell is 0..3:
+ * bit 0 = upper module dark, bit 1 = lower module dark, drawn as
+ * ' ', '▀', '▄', '█' in black on an explicit white background, so the
+ * screen text alone is the code and it scans on dark and light themes. */
+#ifndef PK_QR_H
+#define PK_QR_H
+
+#include "common/error.h"
+
+#define PK_QR_UPPER 1
+#define PK_QR_LOWER 2
+
+typedef struct pk_qr {
+	int cols, rows;         /* in cells, quiet zone included */
+	int version;            /* QR version chosen */
+	int ecc;                /* 0=L 1=M 2=Q 3=H */
+	int quiet;              /* quiet zone in modules */
+	unsigned char *cells;   /* rows*cols, row-major */
+} pk_qr;
+
+/* Encode text (8-bit mode, case-sensitive) choosing the highest ECC and the
+ * quiet zone (4 modules preferred, 2 minimum) that fit max_cols x max_rows
+ * cells.  -1 with PK_ERR_TOO_LARGE when no code fits (the caller says the
+ * terminal is too small or the data too long), INVALID on empty text. */
+int pk_qr_fit(const char *text, int max_cols, int max_rows, pk_qr *out, pk_error *err);
+void pk_qr_free(pk_qr *qr);
+/* UTF-8 glyph for a cell value. */
+const char *pk_qr_glyph(unsigned char cell);
+
+/* The UPI app links: replace the leading "upi://" of qr_data with the
+ * app's scheme.  app: 0 universal, 1 Paytm (paytmmp://), 2 PhonePe
+ * (phonepe://), 3 GPay (tez://upi/).  Returns malloc'd text or NULL. */
+typedef enum pk_upi_app { PK_UPI_UNIVERSAL = 0, PK_UPI_PAYTM, PK_UPI_PHONEPE, PK_UPI_GPAY,
+			  PK_UPI_APP__COUNT } pk_upi_app;
+char *pk_upi_app_link(const char *qr_data, pk_upi_app app);
+const char *pk_upi_app_name(pk_upi_app app);   /* "UPI", "Paytm", "PhonePe", "GPay" */
+int pk_upi_app_parse(const char *name, pk_upi_app *out); /* paytm|phonepe|gpay|upi */
+
+#endif

@@ -1,0 +1,98 @@
+/* flow.h - the sale controller: the state machine of the sale in progress.
+ * Screens call it with intents and read pk_flow_current(); it never draws.
+ * Write-ahead: every request is recorded in the journal (state + ids)
+ * before it is sent, every answer is recorded before the screen can see it.
+ * Network calls go through the gateway client asynchronously; the main
+ * loop calls pk_flow_tick() so the UPI status polls run on schedule.
+ *
+ *   UPI:     new -> creating -> awaiting_payment -> paid | failed | cancelled | unconfirmed
+ *   Wavepay: new -> creating -> awaiting_txid -> activating -> paid | pending | not_found | failed
+ *            not_found -> activating (corrected transaction ID)
+ * Modules: flow.c (common), upi.c (UPI create + status poll schedule),
+ *          wavepay.c (create + activate), recovery.c (start-up), report.c. */
+#ifndef PK_FLOW_H
+#define PK_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "common/error.h"
+#include "gateway/gateway.h"
+#include "journal/journal.h"
+
+typedef struct pk_flow pk_flow;
+
+typedef struct pk_flow_settings {
+	int poll_interval_s;   /* UPI status poll period */
+	int poll_timeout_s;    /* UPI: after this, the sale becomes unconfirmed */
+} pk_flow_settings;
+
+/* A clock the tests can drive: monotonic milliseconds and wall seconds. */
+typedef struct pk_clock {
+	int64_t (*mono_ms)(void *ud);
+	time_t (*wall)(void *ud);
+	void *ud;
+} pk_clock;
+extern const pk_clock pk_clock_system;
+
+/* What the screen sees of the sale in progress. */
+typedef struct pk_flow_view {
+	const pk_sale *sale;     /* NULL when no sale is active */
+	bool busy;               /* a request is in flight (spinner) */
+	int64_t next_poll_ms;    /* UPI: ms until the next status request, -1 none */
+	int64_t remaining_s;     /* UPI: seconds left until poll_timeout, -1 none */
+	const pk_error *last_error; /* the last transport/gateway problem, kind PK_OK if none;
+	                               a transient poll error leaves the sale awaiting */
+	unsigned version;        /* changes on every change: redraw when it moves */
+} pk_flow_view;
+
+int pk_flow_new(pk_flow **out, pk_journal *journal, gw_client *gw,
+		const pk_flow_settings *settings, const pk_clock *clock, pk_error *err);
+void pk_flow_free(pk_flow *f);
+
+/* Start a sale: record it (new, ctid), then creating, then send the create.
+ * Refused (INVALID/STATE) while another sale is active. */
+int pk_flow_start_upi(pk_flow *f, int64_t amount_paise, const char *label, pk_lang lang,
+		      pk_error *err);
+int pk_flow_start_wavepay(pk_flow *f, int64_t amount_mmk, const char *label, pk_lang lang,
+			  pk_error *err);
+/* Wavepay: the customer's transaction ID (already normalised to ASCII
+ * digits).  From awaiting_txid, or from not_found/failed-by-transport for a
+ * corrected/retried ID: the same key1 keeps the ctid, a new key1 gets a new
+ * attempt ctid. */
+int pk_flow_submit_key1(pk_flow *f, const char *key1, pk_error *err);
+/* UPI: the cashier cancels.  Stops polling, asks the status one last time;
+ * if it was paid meanwhile the sale ends paid, else cancelled. */
+int pk_flow_cancel(pk_flow *f, pk_error *err);
+/* Retry the request that failed with a transport error (same ctid). */
+int pk_flow_retry(pk_flow *f, pk_error *err);
+/* Leave the finished sale (result screen -> home).  Only in a final or
+ * open state. */
+void pk_flow_close(pk_flow *f);
+/* Change the language recorded for the active sale. */
+int pk_flow_set_lang(pk_flow *f, pk_lang lang, pk_error *err);
+
+/* Re-check an open sale from the journal now (UPI: one status request;
+ * Wavepay: re-send the identical activation).  Makes it the active sale. */
+int pk_flow_recheck(pk_flow *f, int64_t sale_id, pk_error *err);
+
+typedef struct pk_recovery_report {
+	int resumed;      /* UPI sales polling again (the first becomes active) */
+	int abandoned;    /* creates that never got an answer */
+	int reactivated;  /* Wavepay activations re-sent */
+	int unconfirmed;  /* UPI past their deadline */
+} pk_recovery_report;
+/* On start-up, before the home screen (see the journal issue). */
+int pk_flow_recover(pk_flow *f, pk_recovery_report *report, pk_error *err);
+
+/* Drive timers (UPI polls, deadlines).  Call every loop iteration. */
+int pk_flow_tick(pk_flow *f, pk_error *err);
+/* ms until the flow needs a tick, for the loop's wait (-1: no timer). */
+int pk_flow_timeout_ms(const pk_flow *f);
+void pk_flow_view_get(const pk_flow *f, pk_flow_view *view);
+
+/* Training: ask the sandbox to settle the active UPI order. */
+int pk_flow_training_settle(pk_flow *f, bool paid, pk_error *err);
+
+#endif
