@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <poll.h>
 
 #include "common/error.h"
 #include "common/money.h"
@@ -109,9 +110,10 @@ gw_req_id gw_sandbox_settle(gw_client *c, const char *order_id, const char *outc
 void gw_cancel(gw_client *c, gw_req_id id);
 int gw_client_busy(const gw_client *c);  /* requests in flight */
 
-/* Wait until a transfer has something to do, extra_fd (e.g. stdin, -1 for
- * none) is readable, or timeout_ms passes.  Sets *extra_ready. */
-int gw_client_wait(gw_client *c, int extra_fd, int timeout_ms, bool *extra_ready,
+/* Wait until a transfer has something to do, one of the extra fds (stdin, a
+ * signalfd ...; events as in poll(2)) is ready, or timeout_ms passes.  Fills
+ * extra[i].revents (curl_multi_poll with curl_waitfd).  n_extra may be 0. */
+int gw_client_wait(gw_client *c, struct pollfd *extra, unsigned n_extra, int timeout_ms,
 		   pk_error *err);
 /* Drive transfers without blocking and fire done callbacks. */
 int gw_client_process(gw_client *c, pk_error *err);

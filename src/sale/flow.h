@@ -65,6 +65,10 @@ int pk_flow_submit_key1(pk_flow *f, const char *key1, pk_error *err);
 /* UPI: the cashier cancels.  Stops polling, asks the status one last time;
  * if it was paid meanwhile the sale ends paid, else cancelled. */
 int pk_flow_cancel(pk_flow *f, pk_error *err);
+/* Give up a sale whose create failed or never answered: no QR / wallet was
+ * shown, so no money can have moved -> abandoned.  Wavepay awaiting_txid
+ * (the cashier says the customer did not pay) -> cancelled. */
+int pk_flow_abandon(pk_flow *f, pk_error *err);
 /* Retry the request that failed with a transport error (same ctid). */
 int pk_flow_retry(pk_flow *f, pk_error *err);
 /* Leave the finished sale (result screen -> home).  Only in a final or
