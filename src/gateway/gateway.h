@@ -58,7 +58,8 @@ typedef struct gw_result {
 void gw_result_init(gw_result *res, gw_call call);
 void gw_result_free(gw_result *res);
 
-/* Pure: bytes -> typed result; never fails to return.  Accepts the spec's
+/* Pure: bytes -> typed result; never fails to return.  out must have been
+ * set up with gw_result_init (it is reset; free it with gw_result_free).  Accepts the spec's
  * answers, survives single-quoted fail bodies (status FAIL, message kept),
  * empty bodies, HTML, wrong shapes (status NONE, err BAD_SHAPE/NOT_JSON).
  * http_code != 2xx with no parsable fail body -> err HTTP.  UPI create
@@ -73,6 +74,21 @@ char *gw_body_wavepay_activate(const char *label, const char *key1, int64_t amou
 			       const char *custom_transaction_id);
 char *gw_body_upi_create(const char *label, int64_t amount, const char *custom_transaction_id);
 char *gw_body_upi_status(const char *order_id);
+/* Training only: {"order_id":..., "status": outcome} for /_sandbox/settle. */
+char *gw_body_sandbox_settle(const char *order_id, const char *outcome);
+/* The bodies return NULL on invalid input (NULL or empty strings, label or
+ * custom_transaction_id over 190 bytes, key1 over 11 characters, amount
+ * <= 0) or out of memory; free the text with free(). */
+
+/* Text from the gateway made safe for a terminal: valid UTF-8 only, no
+ * control characters (runs of them and of spaces become one space), at most
+ * cap-1 bytes, cut on a character boundary.  dst always terminated. */
+void gw_clean_text(char *dst, size_t cap, const char *src, size_t n);
+/* Cut a trailing incomplete UTF-8 sequence (after snprintf truncation). */
+void gw_utf8_trim_tail(char *s);
+/* Path of a call ("/api/v1/transaction/activate") and its currency. */
+const char *gw_call_path(gw_call call);
+pk_currency gw_call_currency(gw_call call);
 
 typedef struct gw_client gw_client;
 typedef void (*gw_done_fn)(void *userdata, const gw_result *res);
