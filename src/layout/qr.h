@@ -28,6 +28,19 @@ void pk_qr_free(pk_qr *qr);
 /* UTF-8 glyph for a cell value. */
 const char *pk_qr_glyph(unsigned char cell);
 
+/* Like pk_qr_fit with the ECC level fixed (0..3); ecc < 0 = any, best first. */
+int pk_qr_fit_ecc(const char *text, int ecc, int max_cols, int max_rows,
+		  pk_qr *out, pk_error *err);
+/* No size limit: smallest version at ECC level ecc (0..3), given quiet zone. */
+int pk_qr_encode(const char *text, int ecc, int quiet, pk_qr *out, pk_error *err);
+/* 1 if module (x, y) is dark; the square is qr->cols modules a side,
+ * quiet zone included; outside it is light. */
+int pk_qr_module(const pk_qr *qr, int x, int y);
+/* The whole code as text, one line per cell row ending in "\n"; with
+ * color each line is wrapped in "\033[30;107m" ... "\033[0m" (black ink on
+ * bright white).  *buf is malloc'd and NUL-terminated, *len excludes NUL. */
+int pk_qr_render(const pk_qr *qr, int color, char **buf, size_t *len, pk_error *err);
+
 /* The UPI app links: replace the leading "upi://" of qr_data with the
  * app's scheme.  app: 0 universal, 1 Paytm (paytmmp://), 2 PhonePe
  * (phonepe://), 3 GPay (tez://upi/).  Returns malloc'd text or NULL. */
