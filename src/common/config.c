@@ -258,16 +258,15 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Whether the key text is safe to repeat in a message (a plain identifier:
- * a garbled line might hold a secret). */
+/* Whether the key text is safe to repeat in a message: lower-case letters,
+ * '_' and '-' only, like our keys (a garbled line might hold a secret). */
 static int plain_key(const char *k)
 {
 	size_t n = strlen(k);
 	if (n == 0 || n > 32)
 		return 0;
 	for (; *k; k++)
-		if (!(islower((unsigned char)*k) || isdigit((unsigned char)*k) || *k == '_' ||
-		      *k == '-' || isupper((unsigned char)*k)))
+		if (!((*k >= 'a' && *k <= 'z') || *k == '_' || *k == '-'))
 			return 0;
 	return 1;
 }

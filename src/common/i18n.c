@@ -60,6 +60,11 @@ int pk_i18n_init(void)
 	static const char *const fallbacks[] = { "C.UTF-8", "en_US.UTF-8" };
 	for (size_t i = 0; !ok && i < sizeof fallbacks / sizeof *fallbacks; i++)
 		ok = setlocale(LC_ALL, fallbacks[i]) && codeset_is_utf8();
+	/* A UTF-8 locale whose messages category is still plain C (LC_MESSAGES=C)
+	 * would make gettext ignore LANGUAGE too. */
+	const char *msgs = setlocale(LC_MESSAGES, NULL);
+	if (ok && msgs && (strcmp(msgs, "C") == 0 || strcmp(msgs, "POSIX") == 0))
+		setlocale(LC_MESSAGES, "C.UTF-8");
 
 	const char *dir = getenv("PAYKIOSK_LOCALEDIR");
 	char exedir[PATH_MAX];

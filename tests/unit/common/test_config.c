@@ -287,6 +287,7 @@ static void test_file_errors(void **state)
 	} cases[] = {
 		{ "label = a\ncolour = red\n", 2, "key 'colour': unknown key" },
 		{ "label = a\n# c\nlabel = b\n", 3, "key 'label': given twice" },
+		{ "API_KEY = x\n", 1, "unknown key" },
 		{ "training = maybe\n", 1, "key 'training': must be true or false" },
 		{ "ask_label = 2\n", 1, "key 'ask_label'" },
 		{ "poll_interval = fast\n", 1, "key 'poll_interval': must be a whole number from 1 to 60" },
@@ -314,6 +315,7 @@ static void test_file_errors(void **state)
 		expect_fail(&cfg, &err, rc, where);
 		expect_fail(&cfg, &err, rc, cases[i].part);
 		assert_int_equal(err.kind, PK_ERR_CONFIG);
+		assert_null(strstr(err.msg, "API_KEY")); /* odd keys are not repeated */
 	}
 	/* all the bool spellings */
 	static const char *const yes[] = { "true", "yes", "1", "on", "TRUE", "Yes" };

@@ -139,6 +139,20 @@ static void test_unset_locale_falls_back(void **state)
 	clear_locale_env();
 }
 
+static void test_messages_category_c(void **state)
+{
+	struct fixture *fx = *state;
+	clear_locale_env();
+	setenv("LANG", "C.UTF-8", 1);
+	setenv("LC_MESSAGES", "C", 1); /* gettext would ignore LANGUAGE */
+	setenv("PAYKIOSK_LOCALEDIR", fx->dir, 1);
+	assert_int_equal(pk_i18n_init(), 0);
+	pk_i18n_set_lang(PK_LANG_MY);
+	assert_string_equal(empty_key1_message(), MY_EMPTY);
+	pk_i18n_set_lang(PK_LANG_EN);
+	clear_locale_env();
+}
+
 static void test_locale_dir_without_env(void **state)
 {
 	(void)state;
@@ -221,6 +235,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_switch_language_under_c_locale),
 		cmocka_unit_test(test_unset_locale_falls_back),
+		cmocka_unit_test(test_messages_category_c),
 		cmocka_unit_test(test_locale_dir_without_env),
 		cmocka_unit_test(test_lang_parse),
 		cmocka_unit_test(test_lang_from_env),
