@@ -1,0 +1,397 @@
+/* flow.c - the sale controller: what every sale shares (start, retry,
+ * abandon, close, the request callback, timers and the view).
+ * Write-ahead: the journal has every request before it is sent and every
+ * answer before the screen can see it. */
+#include "sale/flow_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/i18n.h"
+
+static int64_t system_mono_ms(void *ud)
+{
+	(void)ud;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static time_t system_wall(void *ud)
+{
+	(void)ud;
+	return time(NULL);
+}
+
+const pk_clock pk_clock_system = { system_mono_ms, system_wall, NULL };
+
+int64_t flow_mono(const pk_flow *f)
+{
+	return f->clock.mono_ms(f->clock.ud);
+}
+
+time_t flow_wall(const pk_flow *f)
+{
+	return f->clock.wall(f->clock.ud);
+}
+
+void flow_changed(pk_flow *f)
+{
+	f->version++;
+}
+
+int flow_edit(pk_flow *f, pk_sale *next, pk_error *err)
+{
+	if (pk_sale_copy(next, &f->sale))
+		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
+	return 0;
+}
+
+int flow_commit(pk_flow *f, pk_sale *next, pk_sale_state to, const char *note,
+		pk_error *err)
+{
+	if (pk_journal_save(f->journal, next, to, note, err)) {
+		pk_sale_clear(next);
+		return -1;
+	}
+	pk_sale_clear(&f->sale);
+	f->sale = *next;
+	pk_sale_init(next);
+	flow_changed(f);
+	return 0;
+}
+
+void flow_set_error(pk_flow *f, const pk_error *e)
+{
+	if (e)
+		f->last_error = *e;
+	else
+		pk_error_clear(&f->last_error);
+	flow_changed(f);
+}
+
+void flow_note_message(pk_sale *s, const gw_result *res)
+{
+	if (res->message[0])
+		snprintf(s->message, sizeof s->message, "%s", res->message);
+	else if (res->err.kind != PK_OK)
+		snprintf(s->message, sizeof s->message, "%s", res->err.msg);
+	else
+		s->message[0] = '\0';
+}
+
+void flow_activate(pk_flow *f, pk_sale *sale)
+{
+	pk_sale_clear(&f->sale);
+	f->sale = *sale;
+	pk_sale_init(sale);
+	f->active = true;
+	f->polling = false;
+	f->cancelling = false;
+	pk_error_clear(&f->last_error);
+	flow_changed(f);
+}
+
+void flow_drop_request(pk_flow *f)
+{
+	if (f->req)
+		gw_cancel(f->gw, f->req);
+	f->req = 0;
+}
+
+void flow_done(void *ud, const gw_result *res)
+{
+	pk_flow *f = ud;
+	f->req = 0;
+	if (!f->active)
+		return;
+	switch (res->call) {
+	case GW_UPI_CREATE:
+		upi_on_create(f, res);
+		break;
+	case GW_UPI_STATUS:
+		upi_on_status(f, res);
+		break;
+	case GW_WAVEPAY_CREATE:
+		wavepay_on_create(f, res);
+		break;
+	case GW_WAVEPAY_ACTIVATE:
+		wavepay_on_activate(f, res);
+		break;
+	default:
+		break;
+	}
+	flow_changed(f);
+}
+
+int pk_flow_new(pk_flow **out, pk_journal *journal, gw_client *gw,
+		const pk_flow_settings *settings, const pk_clock *clock, pk_error *err)
+{
+	*out = NULL;
+	if (!journal || !gw || !settings || settings->poll_interval_s <= 0 ||
+	    settings->poll_timeout_s <= 0)
+		return pk_error_set(err, PK_ERR_INVALID, _("The sale controller needs a journal, "
+							   "a gateway and poll settings"));
+	pk_flow *f = calloc(1, sizeof *f);
+	if (!f)
+		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
+	f->journal = journal;
+	f->gw = gw;
+	f->settings = *settings;
+	f->clock = clock ? *clock : pk_clock_system;
+	pk_sale_init(&f->sale);
+	pk_error_clear(&f->last_error);
+	*out = f;
+	return 0;
+}
+
+void pk_flow_free(pk_flow *f)
+{
+	if (!f)
+		return;
+	flow_drop_request(f);
+	if (f->settle_req)
+		gw_cancel(f->gw, f->settle_req);
+	pk_sale_clear(&f->sale);
+	free(f);
+}
+
+/* A sale is "in progress" unless it reached a final or open state. */
+static bool in_progress(const pk_flow *f)
+{
+	if (!f->active)
+		return false;
+	return !pk_state_is_final(f->sale.state) && !pk_state_is_open(f->sale.state) &&
+	       f->sale.state != PK_SALE_AWAITING_TXID;
+}
+
+static int start_sale(pk_flow *f, pk_method method, int64_t amount, const char *label,
+		      pk_lang lang, pk_error *err)
+{
+	if (in_progress(f) || (f->active && f->sale.state == PK_SALE_AWAITING_TXID))
+		return pk_error_set(err, PK_ERR_STATE, _("Another sale is in progress"));
+	if (amount <= 0)
+		return pk_error_set(err, PK_ERR_INVALID, _("The amount must be more than zero"));
+	if (!label || !*label || strlen(label) > PK_LABEL_MAX)
+		return pk_error_set(err, PK_ERR_INVALID, _("The customer ID is missing or too long"));
+	pk_flow_close(f);
+
+	pk_sale s;
+	pk_sale_init(&s);
+	s.method = method;
+	s.currency = method == PK_METHOD_UPI ? PK_CUR_INR : PK_CUR_MMK;
+	s.amount = amount;
+	s.lang = lang;
+	snprintf(s.label, sizeof s.label, "%s", label);
+	s.created_at = flow_wall(f);
+	if (pk_ctid_make(label, s.created_at, 1, s.ctid, sizeof s.ctid))
+		return pk_error_set(err, PK_ERR_IO, _("Cannot make a transaction id"));
+	if (pk_journal_insert(f->journal, &s, err))
+		return -1;
+	flow_activate(f, &s);
+
+	/* Write-ahead: creating is on disk before the request leaves. */
+	pk_sale next;
+	if (flow_edit(f, &next, err) ||
+	    flow_commit(f, &next, PK_SALE_CREATING, "send create", err))
+		return -1;
+	return method == PK_METHOD_UPI ? upi_send_create(f, err) : wavepay_send_create(f, err);
+}
+
+int pk_flow_start_upi(pk_flow *f, int64_t amount_paise, const char *label, pk_lang lang,
+		      pk_error *err)
+{
+	return start_sale(f, PK_METHOD_UPI, amount_paise, label, lang, err);
+}
+
+int pk_flow_start_wavepay(pk_flow *f, int64_t amount_mmk, const char *label, pk_lang lang,
+			  pk_error *err)
+{
+	return start_sale(f, PK_METHOD_WAVEPAY, amount_mmk, label, lang, err);
+}
+
+int pk_flow_abandon(pk_flow *f, pk_error *err)
+{
+	if (!f->active)
+		return pk_error_set(err, PK_ERR_STATE, _("No sale is in progress"));
+	pk_sale_state to;
+	const char *note;
+	switch (f->sale.state) {
+	case PK_SALE_NEW:
+	case PK_SALE_CREATING:
+		to = PK_SALE_ABANDONED;
+		note = "abandoned: no QR or wallet was shown";
+		break;
+	case PK_SALE_AWAITING_TXID:
+		to = PK_SALE_CANCELLED;
+		note = "cancelled: the customer did not pay";
+		break;
+	default:
+		return pk_error_set(err, PK_ERR_STATE, _("This sale cannot be abandoned now"));
+	}
+	pk_sale next;
+	if (flow_edit(f, &next, err))
+		return -1;
+	if (flow_commit(f, &next, to, note, err))
+		return -1;
+	flow_drop_request(f);
+	f->polling = false;
+	return 0;
+}
+
+int pk_flow_retry(pk_flow *f, pk_error *err)
+{
+	if (!f->active)
+		return pk_error_set(err, PK_ERR_STATE, _("No sale is in progress"));
+	if (f->req)
+		return pk_error_set(err, PK_ERR_STATE, _("Still waiting for the gateway"));
+	switch (f->sale.state) {
+	case PK_SALE_CREATING:
+		/* The same ctid again: the gateway treats it as the idempotency key. */
+		return f->sale.method == PK_METHOD_UPI ? upi_send_create(f, err)
+						       : wavepay_send_create(f, err);
+	case PK_SALE_ACTIVATING:
+		return wavepay_send_activate(f, err);
+	case PK_SALE_AWAITING_PAYMENT:
+		if (!f->polling)
+			return pk_error_set(err, PK_ERR_STATE, _("Nothing to retry"));
+		f->next_poll_ms = flow_mono(f);
+		return upi_tick(f, err);
+	default:
+		return pk_error_set(err, PK_ERR_STATE, _("Nothing to retry"));
+	}
+}
+
+void pk_flow_close(pk_flow *f)
+{
+	if (!f->active)
+		return;
+	if (in_progress(f))
+		return;
+	flow_drop_request(f);
+	f->polling = false;
+	f->cancelling = false;
+	f->active = false;
+	pk_sale_clear(&f->sale);
+	pk_error_clear(&f->last_error);
+	flow_changed(f);
+}
+
+int pk_flow_set_lang(pk_flow *f, pk_lang lang, pk_error *err)
+{
+	if (!f->active)
+		return 0;
+	if (f->sale.lang == lang)
+		return 0;
+	pk_sale next;
+	if (flow_edit(f, &next, err))
+		return -1;
+	next.lang = lang;
+	return flow_commit(f, &next, f->sale.state, NULL, err);
+}
+
+int pk_flow_recheck(pk_flow *f, int64_t sale_id, pk_error *err)
+{
+	if (in_progress(f))
+		return pk_error_set(err, PK_ERR_STATE, _("Another sale is in progress"));
+	if (f->active && f->sale.id != sale_id && f->sale.state == PK_SALE_AWAITING_TXID)
+		return pk_error_set(err, PK_ERR_STATE, _("Another sale is in progress"));
+	pk_sale s;
+	if (pk_journal_get(f->journal, sale_id, &s, err))
+		return -1;
+	if (!pk_state_is_open(s.state) && s.state != PK_SALE_AWAITING_TXID) {
+		pk_sale_clear(&s);
+		return pk_error_set(err, PK_ERR_STATE, _("This sale is already finished"));
+	}
+	pk_flow_close(f);
+	flow_activate(f, &s);
+	if (f->sale.state == PK_SALE_AWAITING_TXID)
+		return 0; /* the cashier continues: types the transaction ID */
+
+	pk_sale next;
+	if (flow_edit(f, &next, err))
+		return -1;
+	if (f->sale.method == PK_METHOD_UPI) {
+		/* Poll again for a while: a fresh deadline from now. */
+		next.deadline = flow_wall(f) + f->settings.poll_timeout_s;
+		if (flow_commit(f, &next, PK_SALE_AWAITING_PAYMENT, "re-check", err))
+			return -1;
+		upi_start_polling(f, 0);
+		return upi_tick(f, err);
+	}
+	/* Wavepay: the identical activation (same key1 + ctid) again. */
+	if (flow_commit(f, &next, PK_SALE_ACTIVATING, "re-check: same activation", err))
+		return -1;
+	return wavepay_send_activate(f, err);
+}
+
+int pk_flow_tick(pk_flow *f, pk_error *err)
+{
+	if (!f->active)
+		return 0;
+	if (f->sale.method == PK_METHOD_UPI)
+		return upi_tick(f, err);
+	return 0;
+}
+
+int pk_flow_timeout_ms(const pk_flow *f)
+{
+	if (!f->active || !f->polling || f->req ||
+	    f->sale.state != PK_SALE_AWAITING_PAYMENT)
+		return -1;
+	int64_t now = flow_mono(f);
+	int64_t wait = f->next_poll_ms - now;
+	if (f->sale.deadline > 0) {
+		int64_t dl = ((int64_t)f->sale.deadline - (int64_t)flow_wall(f)) * 1000;
+		if (dl < wait)
+			wait = dl;
+	}
+	if (wait < 0)
+		wait = 0;
+	if (wait > 60000)
+		wait = 60000;
+	return (int)wait;
+}
+
+void pk_flow_view_get(const pk_flow *f, pk_flow_view *view)
+{
+	memset(view, 0, sizeof *view);
+	view->sale = f->active ? &f->sale : NULL;
+	view->busy = f->req != 0;
+	view->next_poll_ms = -1;
+	view->remaining_s = -1;
+	if (f->active && f->sale.state == PK_SALE_AWAITING_PAYMENT) {
+		if (f->polling && !f->req) {
+			int64_t ms = f->next_poll_ms - flow_mono(f);
+			view->next_poll_ms = ms < 0 ? 0 : ms;
+		}
+		if (f->sale.deadline > 0) {
+			int64_t s = (int64_t)f->sale.deadline - (int64_t)flow_wall(f);
+			view->remaining_s = s < 0 ? 0 : s;
+		}
+	}
+	view->last_error = &f->last_error;
+	view->version = f->version;
+}
+
+static void settle_done(void *ud, const gw_result *res)
+{
+	pk_flow *f = ud;
+	f->settle_req = 0;
+	if (res->status == GW_ST_NONE || res->status == GW_ST_FAIL)
+		flow_set_error(f, &res->err);
+	/* The status poll picks the outcome up. */
+}
+
+int pk_flow_training_settle(pk_flow *f, bool paid, pk_error *err)
+{
+	if (!f->active || f->sale.method != PK_METHOD_UPI ||
+	    f->sale.state != PK_SALE_AWAITING_PAYMENT)
+		return pk_error_set(err, PK_ERR_STATE, _("No QR payment is waiting"));
+	if (f->settle_req)
+		return 0;
+	f->settle_req = gw_sandbox_settle(f->gw, f->sale.order_id, paid ? "success" : "failed",
+					  settle_done, f, err);
+	return f->settle_req ? 0 : -1;
+}

@@ -1,0 +1,63 @@
+/* flow_priv.h - the sale controller's insides, shared by flow.c, upi.c,
+ * wavepay.c and recovery.c only.  Screens use flow.h. */
+#ifndef PK_FLOW_PRIV_H
+#define PK_FLOW_PRIV_H
+
+#include "sale/flow.h"
+
+struct pk_flow {
+	pk_journal *journal;
+	gw_client *gw;
+	pk_flow_settings settings;
+	pk_clock clock;
+
+	bool active;           /* f->sale is the sale in progress */
+	pk_sale sale;          /* as last recorded in the journal */
+
+	gw_req_id req;         /* the one sale request in flight, 0 = none */
+	gw_call req_call;
+	gw_req_id settle_req;  /* training settle, independent of the sale request */
+
+	bool polling;          /* UPI status schedule running */
+	int64_t next_poll_ms;  /* monotonic time of the next status request */
+	bool cancelling;       /* UPI: the final status request after cancel */
+
+	pk_error last_error;
+	unsigned version;
+};
+
+int64_t flow_mono(const pk_flow *f);
+time_t flow_wall(const pk_flow *f);
+void flow_changed(pk_flow *f);
+/* Record `next` (a full copy of the sale with new fields) in state `to`;
+ * on success it replaces f->sale (ownership of next->qr_data moves), on
+ * failure next is cleared and f->sale stays as it was. */
+int flow_commit(pk_flow *f, pk_sale *next, pk_sale_state to, const char *note,
+		pk_error *err);
+/* Copy f->sale into *next for editing (deep). */
+int flow_edit(pk_flow *f, pk_sale *next, pk_error *err);
+/* Remember a transport/gateway problem for the screen. */
+void flow_set_error(pk_flow *f, const pk_error *e);
+/* Store the gateway's message (cleaned) or the error's message in sale->message. */
+void flow_note_message(pk_sale *s, const gw_result *res);
+/* Make f the active sale (takes ownership of sale's qr_data). */
+void flow_activate(pk_flow *f, pk_sale *sale);
+void flow_drop_request(pk_flow *f);
+void flow_done(void *ud, const gw_result *res);
+
+/* upi.c */
+int upi_send_create(pk_flow *f, pk_error *err);
+int upi_send_status(pk_flow *f, pk_error *err);
+void upi_start_polling(pk_flow *f, int64_t first_in_ms);
+void upi_on_create(pk_flow *f, const gw_result *res);
+void upi_on_status(pk_flow *f, const gw_result *res);
+int upi_tick(pk_flow *f, pk_error *err);
+int upi_past_deadline(const pk_flow *f);
+
+/* wavepay.c */
+int wavepay_send_create(pk_flow *f, pk_error *err);
+int wavepay_send_activate(pk_flow *f, pk_error *err);
+void wavepay_on_create(pk_flow *f, const gw_result *res);
+void wavepay_on_activate(pk_flow *f, const gw_result *res);
+
+#endif

@@ -1,0 +1,193 @@
+/* upi.c - UPI_S: the create, and the status poll schedule.
+ * One status request at a time, poll_interval seconds after the previous
+ * answer; transport and gateway errors never fail the sale (it stays
+ * awaiting_payment and polling goes on); past the deadline the sale is
+ * unconfirmed and polling stops; polling stops whenever the sale leaves
+ * awaiting_payment. */
+#include "sale/flow_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/i18n.h"
+
+int upi_send_create(pk_flow *f, pk_error *err)
+{
+	pk_error_clear(&f->last_error);
+	f->req = gw_upi_create(f->gw, f->sale.label, f->sale.amount, f->sale.ctid, flow_done, f,
+			       err);
+	flow_changed(f);
+	if (!f->req) {
+		flow_set_error(f, err);
+		return -1;
+	}
+	f->req_call = GW_UPI_CREATE;
+	return 0;
+}
+
+int upi_send_status(pk_flow *f, pk_error *err)
+{
+	f->req = gw_upi_status(f->gw, f->sale.order_id, flow_done, f, err);
+	flow_changed(f);
+	if (!f->req) {
+		flow_set_error(f, err);
+		return -1;
+	}
+	f->req_call = GW_UPI_STATUS;
+	return 0;
+}
+
+void upi_start_polling(pk_flow *f, int64_t first_in_ms)
+{
+	f->polling = true;
+	f->cancelling = false;
+	f->next_poll_ms = flow_mono(f) + first_in_ms;
+	flow_changed(f);
+}
+
+static void schedule_next(pk_flow *f)
+{
+	f->next_poll_ms = flow_mono(f) + (int64_t)f->settings.poll_interval_s * 1000;
+}
+
+int upi_past_deadline(const pk_flow *f)
+{
+	return f->sale.deadline > 0 && flow_wall(f) >= f->sale.deadline;
+}
+
+/* Move to a state that ends polling, recording the answer first. */
+static void finish(pk_flow *f, pk_sale_state to, const gw_result *res, const char *note)
+{
+	pk_sale next;
+	pk_error e;
+	f->polling = false;
+	f->cancelling = false;
+	if (flow_edit(f, &next, &e)) {
+		flow_set_error(f, &e);
+		return;
+	}
+	if (res)
+		flow_note_message(&next, res);
+	if (flow_commit(f, &next, to, note, &e)) {
+		flow_set_error(f, &e);
+		return;
+	}
+	if (to == PK_SALE_PAID || to == PK_SALE_FAILED || to == PK_SALE_CANCELLED)
+		pk_error_clear(&f->last_error);
+}
+
+void upi_on_create(pk_flow *f, const gw_result *res)
+{
+	if (f->sale.state != PK_SALE_CREATING)
+		return;
+	pk_sale next;
+	pk_error e;
+	switch (res->status) {
+	case GW_ST_OK:
+		if (flow_edit(f, &next, &e)) {
+			flow_set_error(f, &e);
+			return;
+		}
+		snprintf(next.order_id, sizeof next.order_id, "%s", res->order_id);
+		free(next.qr_data);
+		next.qr_data = res->qr_data ? strdup(res->qr_data) : NULL;
+		if (res->qr_data && !next.qr_data) {
+			pk_sale_clear(&next);
+			pk_error_set(&e, PK_ERR_NOMEM, _("Out of memory"));
+			flow_set_error(f, &e);
+			return;
+		}
+		flow_note_message(&next, res);
+		next.deadline = flow_wall(f) + f->settings.poll_timeout_s;
+		/* The QR reaches the screen only once it is on disk. */
+		if (flow_commit(f, &next, PK_SALE_AWAITING_PAYMENT, "QR received", &e)) {
+			flow_set_error(f, &e);
+			return;
+		}
+		pk_error_clear(&f->last_error);
+		upi_start_polling(f, (int64_t)f->settings.poll_interval_s * 1000);
+		return;
+	case GW_ST_FAIL:
+		finish(f, PK_SALE_FAILED, res, "gateway refused the create");
+		f->last_error = res->err;
+		return;
+	default:
+		/* No usable answer: stays creating; pk_flow_retry re-sends the same
+		 * ctid, pk_flow_abandon gives up (no QR was shown). */
+		flow_set_error(f, &res->err);
+		return;
+	}
+}
+
+void upi_on_status(pk_flow *f, const gw_result *res)
+{
+	if (f->cancelling) {
+		if (res->status == GW_ST_SUCCESS)
+			finish(f, PK_SALE_PAID, res, "paid (checked at cancel)");
+		else
+			finish(f, PK_SALE_CANCELLED, res, "cancelled by the cashier");
+		return;
+	}
+	if (f->sale.state != PK_SALE_AWAITING_PAYMENT || !f->polling)
+		return;
+	switch (res->status) {
+	case GW_ST_SUCCESS:
+		finish(f, PK_SALE_PAID, res, "status success");
+		return;
+	case GW_ST_FAILED:
+		finish(f, PK_SALE_FAILED, res, "status failed");
+		return;
+	case GW_ST_PROCESSING:
+		if (f->last_error.kind != PK_OK)
+			pk_error_clear(&f->last_error);
+		break;
+	default:
+		/* A transport or gateway problem says nothing about the money:
+		 * keep waiting and keep asking. */
+		flow_set_error(f, &res->err);
+		break;
+	}
+	schedule_next(f);
+	if (upi_past_deadline(f))
+		finish(f, PK_SALE_UNCONFIRMED, NULL, "poll timeout");
+}
+
+int upi_tick(pk_flow *f, pk_error *err)
+{
+	if (f->sale.state != PK_SALE_AWAITING_PAYMENT || !f->polling || f->req)
+		return 0;
+	if (upi_past_deadline(f)) {
+		finish(f, PK_SALE_UNCONFIRMED, NULL, "poll timeout");
+		return 0;
+	}
+	if (flow_mono(f) < f->next_poll_ms)
+		return 0;
+	if (upi_send_status(f, err)) {
+		schedule_next(f);
+		return -1;
+	}
+	return 0;
+}
+
+int pk_flow_cancel(pk_flow *f, pk_error *err)
+{
+	if (!f->active)
+		return pk_error_set(err, PK_ERR_STATE, _("No sale is in progress"));
+	if (f->sale.state == PK_SALE_NEW || f->sale.state == PK_SALE_CREATING ||
+	    f->sale.state == PK_SALE_AWAITING_TXID)
+		return pk_flow_abandon(f, err);
+	if (f->sale.state != PK_SALE_AWAITING_PAYMENT)
+		return pk_error_set(err, PK_ERR_STATE, _("This sale cannot be cancelled now"));
+	if (f->cancelling)
+		return 0;
+	/* Stop the schedule; ask one last time whether the customer paid. */
+	f->polling = false;
+	flow_drop_request(f);
+	f->cancelling = true;
+	if (upi_send_status(f, err)) {
+		finish(f, PK_SALE_CANCELLED, NULL, "cancelled by the cashier (no final check)");
+		return 0;
+	}
+	return 0;
+}
