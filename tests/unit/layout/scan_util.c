@@ -8,7 +8,7 @@
 
 /* dark(ctx, x, y) for 0 <= x, y < side.  Returns malloc'd decoded text
  * (trailing newline removed) or NULL when zbarimg found no code. */
-static char *scan_modules(int side, int (*dark)(const void *, int, int), const void *ctx)
+__attribute__((unused)) static char *scan_modules(int side, int (*dark)(const void *, int, int), const void *ctx)
 {
 	const int scale = 4, margin = 0;
 	int px = side * scale + 2 * margin;
@@ -65,4 +65,78 @@ static char *scan_modules(int side, int (*dark)(const void *, int, int), const v
 	}
 	unlink(path);
 	return out;
+}
+
+/* Half-block text (as printed by `paykiosk qr`, with or without colour
+ * codes and CRs) -> module grid -> zbarimg.  *rows_out and *cols_out get the
+ * size in cells.  Returns malloc'd decoded text or NULL. */
+typedef struct text_grid { int side; unsigned char *m; } text_grid;
+
+static int text_grid_dark(const void *ctx, int x, int y)
+{
+	const text_grid *g = ctx;
+
+	return g->m[(size_t)y * (size_t)g->side + (size_t)x];
+}
+
+__attribute__((unused)) static char *scan_rendered(const char *text, int *cols_out, int *rows_out)
+{
+	int rows = 0, cols = -1;
+	unsigned char *cells = NULL;
+	size_t cap = 0, n = 0;
+	const char *p = text;
+	char *got = NULL;
+
+	while (*p) {
+		int x = 0;
+
+		while (*p && *p != '\n') {
+			int v = -1;
+
+			if (*p == '\033') {          /* skip an SGR sequence */
+				while (*p && *p != 'm')
+					p++;
+				if (*p)
+					p++;
+				continue;
+			}
+			if (*p == '\r') { p++; continue; }
+			if (*p == ' ') { v = 0; p += 1; }
+			else if (!strncmp(p, "\xe2\x96\x80", 3)) { v = 1; p += 3; }
+			else if (!strncmp(p, "\xe2\x96\x84", 3)) { v = 2; p += 3; }
+			else if (!strncmp(p, "\xe2\x96\x88", 3)) { v = 3; p += 3; }
+			else { free(cells); return NULL; }
+			if (n == cap) {
+				cap = cap ? cap * 2 : 4096;
+				unsigned char *c = realloc(cells, cap);
+				if (!c) { free(cells); return NULL; }
+				cells = c;
+			}
+			cells[n++] = (unsigned char)v;
+			x++;
+		}
+		if (*p == '\n')
+			p++;
+		if (cols < 0)
+			cols = x;
+		if (x != cols) { free(cells); return NULL; }
+		rows++;
+	}
+	if (cols <= 0 || (cols + 1) / 2 != rows) {
+		free(cells);
+		return NULL;
+	}
+	text_grid g = { cols, calloc((size_t)cols * (size_t)cols, 1) };
+	if (g.m) {
+		for (int y = 0; y < cols; y++)
+			for (int x = 0; x < cols; x++)
+				g.m[(size_t)y * (size_t)cols + (size_t)x] =
+					(cells[(size_t)(y / 2) * (size_t)cols + (size_t)x] >> (y % 2)) & 1;
+		got = scan_modules(cols, text_grid_dark, &g);
+		free(g.m);
+	}
+	free(cells);
+	*cols_out = cols;
+	*rows_out = rows;
+	return got;
 }
