@@ -3,7 +3,11 @@
  * one, then call gw_client_wait() + gw_client_process() from the main loop;
  * the done callback fires from gw_client_process() with a typed result.
  * The secret is sent only as the URL's ?secret= query and never appears in
- * any error message (messages name the host and path only). */
+ * any error message (messages name the host only).
+ *
+ * No global state: the program calls curl_global_init(CURL_GLOBAL_DEFAULT)
+ * once in main() before the first gw_client_new (and curl_global_cleanup at
+ * exit); tests do it in their setup.  A client is used from one thread. */
 #ifndef PK_GATEWAY_H
 #define PK_GATEWAY_H
 
@@ -102,8 +106,11 @@ typedef struct gw_options {
 	const char *ca_file;       /* optional extra CA bundle (tests); never disables checks */
 } gw_options;
 
+/* Checks api_url (https://, or http:// to loopback only; no query) -> CONFIG.
+ * Keeps copies of what it needs from opts. */
 int gw_client_new(gw_client **out, const gw_options *opts, pk_error *err);
-void gw_client_free(gw_client *c);  /* cancels what is in flight, no callbacks */
+void gw_client_free(gw_client *c);  /* cancels what is in flight, no callbacks;
+                                       not from inside a done callback */
 
 /* Start a request; done(userdata, res) is called exactly once later from
  * gw_client_process (never from inside the start function), unless the
@@ -136,5 +143,11 @@ int gw_client_process(gw_client *c, pk_error *err);
 
 /* Connections opened so far (for benchmarks: polls reuse one). */
 long gw_client_connections(const gw_client *c);
+
+/* For the CLI and tests: loop gw_client_wait/gw_client_process until the
+ * callback of request id has run (0; at once if id is not in flight).  Other
+ * requests' callbacks fire too.  If timeout_ms passes first, the request is
+ * cancelled (its callback never runs) and -1 is returned with TIMEOUT. */
+int gw_run_blocking(gw_client *c, gw_req_id id, int timeout_ms, pk_error *err);
 
 #endif
