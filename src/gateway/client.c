@@ -71,7 +71,7 @@ static char *dup_str(const char *s)
 
 static int nomem(pk_error *err)
 {
-	return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory."));
+	return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
 }
 
 static int is_loopback_host(const char *h)
@@ -93,19 +93,19 @@ static int parse_base(gw_client *c, const char *api_url, pk_error *err)
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host || !*host) {
 		pk_error_set(err, PK_ERR_CONFIG, "%s",
-			     _("The gateway address is not a valid URL."));
+			     _("The gateway address is not a valid URL"));
 		goto out;
 	}
 	curl_url_get(u, CURLUPART_QUERY, &query, 0);
 	curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0);
 	if (query || frag) {
 		pk_error_set(err, PK_ERR_CONFIG, "%s",
-			     _("The gateway address must not contain '?' or '#'."));
+			     _("The gateway address must not contain '?' or '#'"));
 		goto out;
 	}
 	if (strlen(host) >= sizeof c->host) {
 		pk_error_set(err, PK_ERR_CONFIG, "%s",
-			     _("The gateway address is not a valid URL."));
+			     _("The gateway address is not a valid URL"));
 		goto out;
 	}
 	strcpy(c->host, host);
@@ -113,7 +113,7 @@ static int parse_base(gw_client *c, const char *api_url, pk_error *err)
 	if (strcasecmp(scheme, "https") != 0 && !(strcasecmp(scheme, "http") == 0 && c->loopback)) {
 		pk_error_set(err, PK_ERR_CONFIG, "%s",
 			     _("The gateway address must start with https:// "
-			       "(http:// only for this computer)."));
+			       "(http:// only for this computer)"));
 		goto out;
 	}
 	rc = 0;
@@ -132,12 +132,12 @@ int gw_client_new(gw_client **out, const gw_options *opts, pk_error *err)
 {
 	pk_error_clear(err);
 	if (!out)
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Internal error."));
+		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Internal error"));
 	*out = NULL;
 	if (!opts || !opts->api_url || !*opts->api_url)
-		return pk_error_set(err, PK_ERR_CONFIG, "%s", _("No gateway address is set."));
+		return pk_error_set(err, PK_ERR_CONFIG, "%s", _("No gateway address is set"));
 	if (!opts->secret || !*opts->secret)
-		return pk_error_set(err, PK_ERR_CONFIG, "%s", _("No gateway secret is set."));
+		return pk_error_set(err, PK_ERR_CONFIG, "%s", _("No gateway secret is set"));
 
 	gw_client *c = calloc(1, sizeof *c);
 	if (!c)
@@ -308,12 +308,12 @@ static gw_req_id start(gw_client *c, gw_call call, char *body, gw_done_fn done, 
 	pk_error_clear(err);
 	if (!c || !done) {
 		free(body);
-		pk_error_set(err, PK_ERR_INVALID, "%s", _("Internal error."));
+		pk_error_set(err, PK_ERR_INVALID, "%s", _("Internal error"));
 		return 0;
 	}
 	if (!body) {
 		pk_error_set(err, PK_ERR_INVALID, "%s",
-			     _("The payment details are not valid for the gateway."));
+			     _("The payment details are not valid for the gateway"));
 		return 0;
 	}
 	gw_req *r = calloc(1, sizeof *r);
@@ -407,7 +407,7 @@ int gw_client_wait(gw_client *c, struct pollfd *extra, unsigned n_extra, int tim
 	int numfds = 0;
 	pk_error_clear(err);
 	if (!c || n_extra > GW_EXTRA_FDS_MAX || (n_extra && !extra))
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Internal error."));
+		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Internal error"));
 	for (unsigned i = 0; i < n_extra; i++) {
 		wfd[i].fd = extra[i].fd;
 		wfd[i].events = (short)(((extra[i].events & POLLIN) ? CURL_WAIT_POLLIN : 0) |
@@ -422,7 +422,7 @@ int gw_client_wait(gw_client *c, struct pollfd *extra, unsigned n_extra, int tim
 		curl_multi_poll(c->multi, n_extra ? wfd : NULL, n_extra, timeout_ms, &numfds);
 	if (mc != CURLM_OK)
 		return pk_error_setc(err, PK_ERR_IO, (long)mc, "%s",
-				     _("Waiting for the gateway failed."));
+				     _("Waiting for the gateway failed"));
 	for (unsigned i = 0; i < n_extra; i++) {
 		short re = wfd[i].revents;
 		extra[i].revents = (short)(((re & CURL_WAIT_POLLIN) ? POLLIN : 0) |
@@ -439,15 +439,15 @@ static void transport_error(gw_client *c, gw_req *r, gw_result *res)
 	switch (r->code) {
 	case CURLE_COULDNT_CONNECT:
 		pk_error_setc(e, PK_ERR_REFUSED, r->code,
-			      _("Could not connect to the gateway (%s)."), c->host);
+			      _("Could not connect to the gateway (%s)"), c->host);
 		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
 		pk_error_setc(e, PK_ERR_DNS, r->code,
-			      _("The gateway's name (%s) could not be found."), c->host);
+			      _("The gateway's name (%s) could not be found"), c->host);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		pk_error_setc(e, PK_ERR_TIMEOUT, r->code,
-			      _("The gateway (%s) did not answer in time."), c->host);
+			      _("The gateway (%s) did not answer in time"), c->host);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
@@ -465,19 +465,19 @@ static void transport_error(gw_client *c, gw_req *r, gw_result *res)
 	case CURLE_SSL_CLIENTCERT:
 	case CURLE_USE_SSL_FAILED:
 		pk_error_setc(e, PK_ERR_TLS, r->code,
-			      _("The secure connection to the gateway (%s) failed."), c->host);
+			      _("The secure connection to the gateway (%s) failed"), c->host);
 		break;
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
 		if (r->too_large || r->code == CURLE_FILESIZE_EXCEEDED)
 			pk_error_setc(e, PK_ERR_TOO_LARGE, r->code, "%s",
-				      _("The gateway's answer was too large."));
+				      _("The gateway's answer was too large"));
 		else
 			nomem(e); /* our write callback could not grow the buffer */
 		break;
 	default:
 		pk_error_setc(e, PK_ERR_TRANSPORT, r->code,
-			      _("The connection to the gateway (%s) failed."), c->host);
+			      _("The connection to the gateway (%s) failed"), c->host);
 		break;
 	}
 	gw_utf8_trim_tail(e->msg);
@@ -517,11 +517,11 @@ int gw_client_process(gw_client *c, pk_error *err)
 	int running = 0;
 	pk_error_clear(err);
 	if (!c)
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Internal error."));
+		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Internal error"));
 	CURLMcode mc = curl_multi_perform(c->multi, &running);
 	if (mc != CURLM_OK)
 		return pk_error_setc(err, PK_ERR_IO, (long)mc, "%s",
-				     _("Talking to the gateway failed."));
+				     _("Talking to the gateway failed"));
 	CURLMsg *m;
 	int left = 0;
 	while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
@@ -585,7 +585,7 @@ int gw_run_blocking(gw_client *c, gw_req_id id, int timeout_ms, pk_error *err)
 {
 	pk_error_clear(err);
 	if (!c)
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Internal error."));
+		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Internal error"));
 	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	for (;;) {
 		if (gw_client_process(c, err) < 0)
@@ -596,7 +596,7 @@ int gw_run_blocking(gw_client *c, gw_req_id id, int timeout_ms, pk_error *err)
 		if (left <= 0) {
 			gw_cancel(c, id);
 			return pk_error_set(err, PK_ERR_TIMEOUT,
-					    _("The gateway (%s) did not answer in time."), c->host);
+					    _("The gateway (%s) did not answer in time"), c->host);
 		}
 		if (gw_client_wait(c, NULL, 0, left > 1000 ? 1000 : (int)left, err) < 0)
 			return -1;

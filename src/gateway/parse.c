@@ -203,14 +203,14 @@ static void set_not_understood(gw_result *out, pk_err_kind kind)
 	out->status = GW_ST_NONE;
 	pk_error_setc(&out->err, kind, out->http_code, "%s",
 		      /* TRANSLATORS: the gateway's answer was garbled or unexpected */
-		      _("The gateway sent an answer the kiosk does not understand."));
+		      _("The gateway sent an answer the kiosk does not understand"));
 }
 
 static void set_http_error(gw_result *out)
 {
 	out->status = GW_ST_NONE;
 	pk_error_setc(&out->err, PK_ERR_HTTP, out->http_code,
-		      _("The gateway answered with an error (HTTP %ld)."), out->http_code);
+		      _("The gateway answered with an error (HTTP %ld)"), out->http_code);
 }
 
 static void set_fail(gw_result *out)
@@ -222,7 +222,7 @@ static void set_fail(gw_result *out)
 			      _("The gateway refused: %s"), out->message);
 	else
 		pk_error_setc(&out->err, PK_ERR_GATEWAY_FAIL, out->http_code, "%s",
-			      _("The gateway refused the request."));
+			      _("The gateway refused the request"));
 	gw_utf8_trim_tail(out->err.msg);
 }
 
@@ -451,7 +451,7 @@ static void parse_upi_create(const cJSON *root, const char *st, gw_result *out)
 	out->qr_data = malloc(n + 1);
 	if (!out->qr_data) {
 		out->status = GW_ST_NONE;
-		pk_error_set(&out->err, PK_ERR_NOMEM, "%s", _("Out of memory."));
+		pk_error_set(&out->err, PK_ERR_NOMEM, "%s", _("Out of memory"));
 		return;
 	}
 	memcpy(out->qr_data, q, n + 1);

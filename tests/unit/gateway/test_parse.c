@@ -165,7 +165,7 @@ static const char spec_upi_ok[] =
 
 static const char doc_qr_data[] =
 	"upi://pay?pa=test@bank&pn=Test%20test&am=100&tn=IT32021661770570987&tr=IT32021661770570987";
-static const char not_understood[] = "The gateway sent an answer the kiosk does not understand.";
+static const char not_understood[] = "The gateway sent an answer the kiosk does not understand";
 
 static void parse(gw_result *r, gw_call call, const char *body, long http, pk_currency cur)
 {
@@ -569,10 +569,10 @@ static void empty_and_html(void **state)
 	assert_int_equal(r.err.kind, PK_ERR_HTTP);
 	assert_int_equal(r.err.code, 500);
 	assert_int_equal(r.http_code, 500);
-	assert_string_equal(r.err.msg, "The gateway answered with an error (HTTP 500).");
+	assert_string_equal(r.err.msg, "The gateway answered with an error (HTTP 500)");
 	gw_parse_response(GW_UPI_CREATE, "", 0, 502, PK_CUR_INR, &r);
 	assert_int_equal(r.err.kind, PK_ERR_HTTP);
-	assert_string_equal(r.err.msg, "The gateway answered with an error (HTTP 502).");
+	assert_string_equal(r.err.msg, "The gateway answered with an error (HTTP 502)");
 	/* a success-looking body under an error status is still an error */
 	parse(&r, GW_UPI_STATUS, "{\"status\":\"success\"}", 503, PK_CUR_INR);
 	assert_int_equal(r.status, GW_ST_NONE);
