@@ -35,7 +35,8 @@ int pk_cmd_report(const pk_config *cfg, int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, _("Unknown report option: %s\n"), a);
+			fprintf(stderr, _("Unknown report option: %s"), a);
+			fputc('\n', stderr);
 			usage(stderr);
 			return 2;
 		}
@@ -64,9 +65,8 @@ int pk_cmd_report(const pk_config *cfg, int argc, char **argv)
 			      "deposit_amount\n",
 			      stdout);
 		} else {
-			/* TRANSLATORS: %s is a date, YYYY-MM-DD */
-			printf(_("Sales on %s\n"), day);
-			printf("%s\n", _("No sales."));
+			printf(_("Sales on %s"), day);
+			printf("\n%s\n", _("No sales"));
 		}
 		return 0;
 	}
@@ -80,6 +80,7 @@ int pk_cmd_report(const pk_config *cfg, int argc, char **argv)
 		rc = pk_report_print_csv(j, from, to, stdout, &err);
 	} else {
 		char title[128];
+		/* TRANSLATORS: %s is a date, YYYY-MM-DD */
 		snprintf(title, sizeof title, _("Sales on %s"), day);
 		rc = pk_report_print_totals(j, from, to, title, stdout, &err);
 	}

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,11 +75,15 @@ static pk_lang lang_from_code(const char *s)
 	return PK_LANG_EN;
 }
 
-static int db_error(pk_journal *j, pk_error *err, const char *what)
+static int db_error(pk_journal *j, pk_error *err, bool writing)
 {
 	int code = sqlite3_errcode(j->db);
-	return pk_error_setc(err, PK_ERR_JOURNAL, code, _("Sales journal %s: %s (%s)"),
-			     j->path, what, sqlite3_errmsg(j->db));
+	if (writing)
+		return pk_error_setc(err, PK_ERR_JOURNAL, code,
+				     _("Cannot write to the sales journal %s (%s)"), j->path,
+				     sqlite3_errmsg(j->db));
+	return pk_error_setc(err, PK_ERR_JOURNAL, code, _("Cannot read the sales journal %s (%s)"),
+			     j->path, sqlite3_errmsg(j->db));
 }
 
 /* mkdir -p for the parent of path, mode 0700. */
@@ -131,8 +136,8 @@ static int exec_sql(pk_journal *j, const char *sql, pk_error *err)
 					     _("The sales journal %s is in use by another program"),
 					     j->path);
 		}
-		pk_error_setc(err, PK_ERR_JOURNAL, code, _("Sales journal %s: %s"), j->path,
-			      msg ? msg : sqlite3_errstr(code));
+		pk_error_setc(err, PK_ERR_JOURNAL, code, _("Cannot write to the sales journal %s (%s)"),
+			      j->path, msg ? msg : sqlite3_errstr(code));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -143,7 +148,7 @@ static int prepare(pk_journal *j, const char *sql, sqlite3_stmt **st, pk_error *
 {
 	if (sqlite3_prepare_v2(j->db, sql, -1, st, NULL) != SQLITE_OK) {
 		*st = NULL;
-		return db_error(j, err, _("cannot read"));
+		return db_error(j, err, false);
 	}
 	return 0;
 }
@@ -158,7 +163,7 @@ static int table_exists(pk_journal *j, const char *name, int *exists, pk_error *
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return db_error(j, err, _("cannot read"));
+		return db_error(j, err, false);
 	}
 	*exists = sqlite3_column_int(st, 0) > 0;
 	sqlite3_finalize(st);
@@ -172,7 +177,7 @@ static int count_tables(pk_journal *j, int *n, pk_error *err)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return db_error(j, err, _("cannot read"));
+		return db_error(j, err, false);
 	}
 	*n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -200,7 +205,7 @@ static int read_version(pk_journal *j, int *version, pk_error *err)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return db_error(j, err, _("cannot read"));
+		return db_error(j, err, false);
 	}
 	*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -233,7 +238,7 @@ static int migrate(pk_journal *j, pk_error *err)
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE) {
-			db_error(j, err, _("cannot write"));
+			db_error(j, err, true);
 			goto fail;
 		}
 	}
@@ -359,7 +364,7 @@ static int add_history(pk_journal *j, int64_t sale_id, const char *from, pk_sale
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_error(j, err, _("cannot write"));
+		return db_error(j, err, true);
 	return 0;
 }
 
@@ -384,10 +389,10 @@ int pk_journal_insert(pk_journal *j, pk_sale *sale, pk_error *err)
 	if (rc != SQLITE_DONE) {
 		if (rc == SQLITE_CONSTRAINT)
 			pk_error_setc(err, PK_ERR_JOURNAL, rc,
-				      _("Sales journal %s: this transaction id is already used"),
+				      _("Sales journal %s: this transaction ID is already used"),
 				      j->path);
 		else
-			db_error(j, err, _("cannot write"));
+			db_error(j, err, true);
 		goto fail;
 	}
 	int64_t id = sqlite3_last_insert_rowid(j->db);
@@ -423,7 +428,7 @@ int pk_journal_save(pk_journal *j, pk_sale *sale, pk_sale_state to, const char *
 			pk_error_set(err, PK_ERR_STATE, _("Sale %lld is not in the journal"),
 				     (long long)sale->id);
 		else
-			db_error(j, err, _("cannot read"));
+			db_error(j, err, false);
 		goto fail;
 	}
 	char method_name[32], from_name[32];
@@ -464,10 +469,10 @@ int pk_journal_save(pk_journal *j, pk_sale *sale, pk_sale_state to, const char *
 	if (rc != SQLITE_DONE) {
 		if (rc == SQLITE_CONSTRAINT)
 			pk_error_setc(err, PK_ERR_JOURNAL, rc,
-				      _("Sales journal %s: this transaction id is already used"),
+				      _("Sales journal %s: this transaction ID is already used"),
 				      j->path);
 		else
-			db_error(j, err, _("cannot write"));
+			db_error(j, err, true);
 		goto fail;
 	}
 	if (from != to && add_history(j, sale->id, pk_state_name(from), to, now, note, err))
@@ -546,7 +551,7 @@ int pk_journal_get(pk_journal *j, int64_t id, pk_sale *out, pk_error *err)
 		ret = pk_error_set(err, PK_ERR_INVALID, _("Sale %lld is not in the journal"),
 				   (long long)id);
 	else
-		ret = db_error(j, err, _("cannot read"));
+		ret = db_error(j, err, false);
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -572,7 +577,7 @@ static int read_list(pk_journal *j, sqlite3_stmt *st, pk_sale_list *out, pk_erro
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			db_error(j, err, _("cannot read"));
+			db_error(j, err, false);
 			goto fail;
 		}
 		if (out->count == cap) {
@@ -660,7 +665,7 @@ int pk_journal_history(pk_journal *j, int64_t sale_id, pk_history_entry **out, s
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			db_error(j, err, _("cannot read"));
+			db_error(j, err, false);
 			goto fail;
 		}
 		if (*count == cap) {

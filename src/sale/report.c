@@ -122,7 +122,7 @@ int pk_report_print_totals(pk_journal *j, time_t from, time_t to, const char *ti
 	if (title)
 		fprintf(out, "%s\n", title);
 	if (n == 0) {
-		fprintf(out, "%s\n", _("No sales."));
+		fprintf(out, "%s\n", _("No sales"));
 		free(rows);
 		return 0;
 	}
@@ -139,9 +139,10 @@ int pk_report_print_totals(pk_journal *j, time_t from, time_t to, const char *ti
 			char money[64];
 			pk_money_display(paid, r->currency, money, sizeof money);
 			/* TRANSLATORS: "Wavepay (MMK): 4 sales, paid 15,000 MMK" */
-			fprintf(out, ngettext("%s (%s): %d sale, paid %s\n",
-					      "%s (%s): %d sales, paid %s\n", (unsigned long)cnt),
+			fprintf(out, ngettext("%s (%s): %d sale, paid %s",
+					      "%s (%s): %d sales, paid %s", (unsigned long)cnt),
 				method_title(r->method), pk_currency_code(r->currency), cnt, money);
+			fputc('\n', out);
 		}
 		char money[64];
 		pk_money_display(r->sum, r->currency, money, sizeof money);
