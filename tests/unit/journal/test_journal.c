@@ -368,6 +368,27 @@ static void test_other_sqlite_refused(void **state)
 	assert_non_null(strstr(err.msg, "not a sales journal"));
 }
 
+static void test_locked_journal_refused(void **state)
+{
+	fixture *fx = *state;
+	pk_journal *j = open_ok(fx->path);
+	pk_journal_close(j);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	pk_error err;
+	j = NULL;
+	assert_int_equal(pk_journal_open(&j, fx->path, &err), -1);
+	assert_null(j);
+	assert_int_equal(err.kind, PK_ERR_JOURNAL);
+	assert_non_null(strstr(err.msg, fx->path));
+	assert_non_null(strstr(err.msg, "in use"));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	j = open_ok(fx->path);
+	pk_journal_close(j);
+}
+
 static void test_ctid_unique_and_bounded(void **state)
 {
 	fixture *fx = *state;
@@ -430,6 +451,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_future_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_sqlite_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_sqlite_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locked_journal_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctid_unique_and_bounded, setup, teardown),
 		cmocka_unit_test(test_labels_translated_words),
 	};
