@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "gateway/gateway.h"
 
@@ -676,6 +677,90 @@ static void clean_text_edges(void **state)
 	assert_string_equal(whole, "ok \xE1\x80\x80");
 }
 
+/* The body is bytes with a length, not a C string. */
+static void length_not_terminator(void **state)
+{
+	(void)state;
+	static const char buf[] = "{\"status\":\"success\"}GARBAGE";
+	gw_result r;
+	gw_result_init(&r, GW_UPI_STATUS);
+	gw_parse_response(GW_UPI_STATUS, buf, 20, 200, PK_CUR_INR, &r);
+	assert_int_equal(r.status, GW_ST_SUCCESS);
+	gw_parse_response(GW_UPI_STATUS, buf, 19, 200, PK_CUR_INR, &r);
+	assert_not_understood(&r, PK_ERR_NOT_JSON);
+	/* a NUL inside the body is not the end of it */
+	static const char nul[] = "{\"status\":\"success\"}\0{\"x\":1}";
+	gw_parse_response(GW_UPI_STATUS, nul, sizeof nul - 1, 200, PK_CUR_INR, &r);
+	assert_int_equal(r.status, GW_ST_NONE);
+	gw_result_free(&r);
+}
+
+/* Mangled answers (bytes flipped, cut short) never crash (ASan/UBSan),
+ * and every result keeps the promises the sale flow relies on. */
+static void mangled_answers(void **state)
+{
+	(void)state;
+	static const struct {
+		gw_call call;
+		const char *body;
+	} seeds[] = {
+		{GW_UPI_CREATE, spec_upi_ok},
+		{GW_UPI_CREATE, upi_create_fail_doc},
+		{GW_WAVEPAY_ACTIVATE, wp_activate_ok_doc},
+		{GW_WAVEPAY_ACTIVATE, wp_activate_pending_doc},
+		{GW_WAVEPAY_CREATE, wp_create_ok_doc},
+		{GW_UPI_STATUS, upi_status_processing_doc},
+	};
+	static const char alphabet[] = "{}[]\"':,\\ \n\x01\xC2\xA0\xFFu0a9.-e";
+	unsigned long long rng = 0x9E3779B97F4A7C15ull;
+	char buf[4096];
+	int ok_seen = 0, none_seen = 0;
+	for (int iter = 0; iter < 6000; iter++) {
+		size_t si = (size_t)iter % (sizeof seeds / sizeof seeds[0]);
+		size_t n = strlen(seeds[si].body);
+		if (n >= sizeof buf)
+			n = sizeof buf - 1;
+		memcpy(buf, seeds[si].body, n);
+		int edits = 1 + iter % 4;
+		for (int k = 0; k < edits; k++) {
+			rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+			size_t pos = (size_t)(rng >> 33) % n;
+			char ch = alphabet[(rng >> 13) % (sizeof alphabet - 1)];
+			if ((rng >> 7) % 5 == 0)
+				n = pos + 1; /* cut short */
+			else
+				buf[pos] = ch;
+		}
+		gw_result r;
+		gw_result_init(&r, seeds[si].call);
+		gw_parse_response(seeds[si].call, buf, n, 200, PK_CUR_INR, &r);
+		assert_true(valid_utf8_no_controls(r.message));
+		assert_true(valid_utf8_no_controls(r.err.msg));
+		if (r.status == GW_ST_NONE) {
+			assert_true(r.err.kind == PK_ERR_NOT_JSON || r.err.kind == PK_ERR_BAD_SHAPE);
+			assert_null(r.qr_data);
+			none_seen++;
+		} else if (r.status == GW_ST_FAIL) {
+			assert_int_equal(r.err.kind, PK_ERR_GATEWAY_FAIL);
+		} else {
+			assert_int_equal(r.err.kind, PK_OK);
+			ok_seen++;
+		}
+		if (r.status == GW_ST_OK && seeds[si].call == GW_UPI_CREATE) {
+			assert_non_null(r.qr_data);
+			assert_true(strncasecmp(r.qr_data, "upi://", 6) == 0);
+			assert_true(strlen(r.qr_data) <= GW_QR_DATA_MAX);
+			assert_true(r.order_id[0] != '\0');
+		}
+		if (r.status == GW_ST_OK && seeds[si].call == GW_WAVEPAY_CREATE)
+			assert_true(r.identifier[0] != '\0');
+		gw_result_free(&r);
+	}
+	/* the mutations exercised both sides */
+	assert_true(ok_seen > 100);
+	assert_true(none_seen > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +776,8 @@ int main(void)
 		cmocka_unit_test(empty_and_html),
 		cmocka_unit_test(hostile_messages),
 		cmocka_unit_test(clean_text_edges),
+		cmocka_unit_test(length_not_terminator),
+		cmocka_unit_test(mangled_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
