@@ -1,0 +1,433 @@
+/* app.c - the loop.  One wait (gw_client_wait = curl_multi_poll) over
+ * stdin, a signalfd and the gateway's sockets, with a timeout of at most
+ * 100 ms so spinners and countdowns move; then the gateway, the sale
+ * controller's timers, the keys, and a redraw only when something changed.
+ * Quit signals (INT, TERM, HUP) are blocked and read from the signalfd;
+ * crash signals restore the terminal and re-raise. */
+#include "app.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ncurses.h>
+
+#include "common/i18n.h"
+#include "ui/colors.h"
+#include "ui/screen.h"
+
+#define LOOP_MAX_WAIT_MS 100
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void quit_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+int pk_app_block_signals(pk_error *err)
+{
+	sigset_t set;
+	quit_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return pk_error_setc(err, PK_ERR_IO, errno, _("Cannot set up signals: %s"),
+				     strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* ncurses' terminal state is the one global we accept: a crash restores the
+ * terminal, then dies of the same signal. */
+static void crash_handler(int sig)
+{
+	endwin();
+	raise(sig);
+}
+
+void pk_app_install_crash_handlers(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = crash_handler;
+	sa.sa_flags = (int)(SA_RESETHAND | SA_NODEFER);
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* ---- screens ---------------------------------------------------------- */
+
+void pk_app_show(pk_app *app, pk_screen *s)
+{
+	if (!s)
+		return; /* out of memory: stay where we are */
+	if (app->next)
+		pk_screen_free(app->next);
+	app->next = s;
+	/* A new screen closes any question. */
+	if (app->next_modal)
+		pk_screen_free(app->next_modal);
+	app->next_modal = NULL;
+	app->modal_pending = true;
+	app->dirty = true;
+}
+
+void pk_app_ask(pk_app *app, pk_screen *confirm)
+{
+	if (app->next_modal)
+		pk_screen_free(app->next_modal);
+	app->next_modal = confirm;
+	app->modal_pending = true;
+	app->dirty = true;
+}
+
+void pk_app_home(pk_app *app)
+{
+	pk_flow_close(app->flow);
+	app->routed_active = false;
+	pk_app_show(app, pk_home_new());
+}
+
+static const char *screen_for_state(pk_sale_state st)
+{
+	switch (st) {
+	case PK_SALE_NEW:
+	case PK_SALE_CREATING:
+		return "wait";
+	case PK_SALE_AWAITING_PAYMENT:
+		return "upi_qr";
+	case PK_SALE_AWAITING_TXID:
+	case PK_SALE_ACTIVATING:
+		return "wavepay";
+	default:
+		return "result";
+	}
+}
+
+void pk_app_follow_sale(pk_app *app)
+{
+	pk_flow_view v;
+	pk_flow_view_get(app->flow, &v);
+	if (!v.sale) {
+		app->routed_active = false;
+		pk_app_show(app, pk_home_new());
+		return;
+	}
+	bool same_sale = app->routed_active && app->routed_id == v.sale->id;
+	app->routed_active = true;
+	app->routed_id = v.sale->id;
+	app->routed_state = v.sale->state;
+	const char *want = screen_for_state(v.sale->state);
+	pk_screen *cur = app->next ? app->next : app->screen;
+	if (same_sale && cur && strcmp(cur->ops->name, want) == 0 &&
+	    strcmp(want, "result") != 0) {
+		/* Same screen goes on (keeps what was typed); close a question. */
+		if (app->modal || app->next_modal)
+			pk_app_ask(app, NULL);
+		app->dirty = true;
+		return;
+	}
+	pk_screen *s;
+	if (strcmp(want, "wait") == 0)
+		s = pk_wait_new();
+	else if (strcmp(want, "upi_qr") == 0)
+		s = pk_upi_qr_new();
+	else if (strcmp(want, "wavepay") == 0)
+		s = pk_wavepay_new(false);
+	else
+		s = pk_result_new();
+	pk_app_show(app, s);
+}
+
+static void apply_pending(pk_app *app)
+{
+	if (app->next) {
+		if (app->modal)
+			pk_screen_free(app->modal);
+		app->modal = NULL;
+		pk_screen_free(app->screen);
+		app->screen = app->next;
+		app->next = NULL;
+		if (app->screen->ops->enter)
+			app->screen->ops->enter(app->screen, app);
+		app->dirty = true;
+	}
+	if (app->modal_pending) {
+		if (app->modal)
+			pk_screen_free(app->modal);
+		app->modal = app->next_modal;
+		app->next_modal = NULL;
+		app->modal_pending = false;
+		if (app->modal && app->modal->ops->enter)
+			app->modal->ops->enter(app->modal, app);
+		app->dirty = true;
+	}
+}
+
+/* The sale moved on: show its screen (unless the screen shown holds it). */
+static void route(pk_app *app)
+{
+	pk_flow_view v;
+	pk_flow_view_get(app->flow, &v);
+	if (!v.sale) {
+		app->routed_active = false;
+		return;
+	}
+	if (app->routed_active && app->routed_id == v.sale->id &&
+	    app->routed_state == v.sale->state)
+		return;
+	pk_screen *cur = app->next ? app->next : app->screen;
+	if (cur && cur->ops->no_route)
+		return;
+	pk_app_follow_sale(app);
+}
+
+/* ---- drawing ------------------------------------------------------------ */
+
+static void redraw(pk_app *app)
+{
+	erase();
+	int rows = LINES, cols = COLS;
+	int nr, nc;
+	pk_screen_min_size(app->screen, app, &nr, &nc);
+	if (rows < nr || cols < nc) {
+		pk_toosmall_draw(rows, cols, nr, nc);
+	} else {
+		app->screen->ops->draw(app->screen, app, rows, cols);
+		if (app->modal)
+			app->modal->ops->draw(app->modal, app, rows, cols);
+	}
+	refresh();
+	app->dirty = false;
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+static int translate_key(int rc, wint_t wc)
+{
+	if (rc == KEY_CODE_YES) {
+		switch (wc) {
+		case KEY_ENTER:
+			return PK_K_ENTER;
+		case KEY_BACKSPACE:
+		case KEY_DC:
+			return PK_K_BACKSPACE;
+		case KEY_UP:
+			return PK_K_UP;
+		case KEY_DOWN:
+			return PK_K_DOWN;
+		default:
+			return PK_K_OTHER;
+		}
+	}
+	switch (wc) {
+	case '\r':
+	case '\n':
+		return PK_K_ENTER;
+	case 27:
+		return PK_K_ESC;
+	case 127:
+	case 8:
+		return PK_K_BACKSPACE;
+	default:
+		return (int)wc;
+	}
+}
+
+static void switch_language(pk_app *app)
+{
+	pk_lang next = pk_lang_next(pk_i18n_lang());
+	pk_i18n_set_lang(next);
+	pk_error err;
+	/* The sale keeps going; its record notes the customer's language. */
+	pk_flow_set_lang(app->flow, next, &err);
+	app->dirty = true;
+}
+
+static void dispatch(pk_app *app, int key)
+{
+	if (key == '*') {
+		switch_language(app);
+		return;
+	}
+	pk_screen *target = app->modal ? app->modal : app->screen;
+	int r = target->ops->key ? target->ops->key(target, app, key) : PK_KEY_UNUSED;
+	(void)r;
+	app->dirty = true;
+}
+
+static void read_keys(pk_app *app)
+{
+	for (int i = 0; i < 256; i++) {
+		wint_t wc;
+		int rc = wget_wch(stdscr, &wc);
+		if (rc == ERR)
+			return;
+		if (rc == KEY_CODE_YES && wc == KEY_RESIZE) {
+			/* Everything is laid out from LINES/COLS at draw time. */
+			app->dirty = true;
+			continue;
+		}
+		dispatch(app, translate_key(rc, wc));
+		apply_pending(app);
+		route(app);
+		apply_pending(app);
+		if (app->quit)
+			return;
+	}
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static pk_screen *first_screen(pk_app *app, const pk_app_options *o)
+{
+	if (o->recover_err && o->recover_err->kind != PK_OK) {
+		app->recover_err = *o->recover_err;
+		return pk_recovery_new();
+	}
+	if (o->recovery) {
+		const pk_recovery_report *r = o->recovery;
+		if (r->resumed || r->abandoned || r->reactivated || r->unconfirmed)
+			return pk_recovery_new();
+	}
+	return pk_home_new();
+}
+
+int pk_app_run(const pk_app_options *o, pk_error *err)
+{
+	pk_app app;
+	memset(&app, 0, sizeof app);
+	app.cfg = o->cfg;
+	app.flow = o->flow;
+	app.journal = o->journal;
+	app.training = o->training;
+	app.exit_after_first_frame = o->exit_after_first_frame;
+	if (o->recovery)
+		app.recovery = *o->recovery;
+	app.now_ms = mono_ms();
+
+	sigset_t set;
+	quit_signals(&set);
+	int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sfd < 0)
+		return pk_error_setc(err, PK_ERR_IO, errno, _("Cannot set up signals: %s"),
+				     strerror(errno));
+
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		close(sfd);
+		return pk_error_set(err, PK_ERR_IO,
+				    _("Cannot use this terminal (is TERM set correctly?)"));
+	}
+	pk_app_install_crash_handlers();
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	pk_colors_init();
+
+	app.screen = first_screen(&app, o);
+	if (!app.screen) {
+		endwin();
+		delscreen(scr);
+		close(sfd);
+		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
+	}
+	if (app.screen->ops->enter)
+		app.screen->ops->enter(app.screen, &app);
+	if (strcmp(app.screen->ops->name, "home") == 0)
+		route(&app);
+	apply_pending(&app);
+	app.dirty = true;
+
+	int64_t last_second = app.now_ms / 1000;
+	int64_t last_frame = app.now_ms / 100;
+	while (!app.quit) {
+		app.now_ms = mono_ms();
+		if (app.dirty) {
+			redraw(&app);
+			if (app.exit_after_first_frame)
+				break;
+		}
+
+		int timeout = LOOP_MAX_WAIT_MS;
+		int ft = pk_flow_timeout_ms(app.flow);
+		if (ft >= 0 && ft < timeout)
+			timeout = ft;
+		struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+					 { .fd = sfd, .events = POLLIN } };
+		pk_error werr;
+		if (gw_client_wait(o->gw, fds, 2, timeout, &werr) < 0) {
+			fds[0].revents = fds[1].revents = 0;
+			if (poll(fds, 2, timeout) < 0 && errno != EINTR)
+				fds[0].revents = fds[1].revents = 0;
+		}
+		if (fds[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+				app.quit = true; /* INT, TERM, HUP: a clean stop */
+			if (app.quit)
+				break;
+		}
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			app.quit = true; /* the terminal went away */
+			break;
+		}
+
+		pk_error perr;
+		gw_client_process(o->gw, &perr);
+		pk_flow_tick(app.flow, &perr);
+		app.now_ms = mono_ms();
+		read_keys(&app);
+		if (app.quit)
+			break;
+
+		if (app.screen->ops->tick)
+			app.screen->ops->tick(app.screen, &app);
+		apply_pending(&app);
+		route(&app);
+		apply_pending(&app);
+
+		pk_flow_view v;
+		pk_flow_view_get(app.flow, &v);
+		if (v.version != app.last_version) {
+			app.last_version = v.version;
+			app.dirty = true;
+		}
+		int64_t second = app.now_ms / 1000, frame = app.now_ms / 100;
+		if (second != last_second)
+			app.dirty = true;
+		if (frame != last_frame && (v.busy || app.modal))
+			app.dirty = true;
+		last_second = second;
+		last_frame = frame;
+	}
+
+	pk_screen_free(app.next_modal);
+	pk_screen_free(app.next);
+	pk_screen_free(app.modal);
+	pk_screen_free(app.screen);
+	endwin();
+	delscreen(scr);
+	close(sfd);
+	return app.exit_status;
+}

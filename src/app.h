@@ -1,0 +1,82 @@
+/* app.h - the kiosk's event loop and the state the screens share.
+ * One loop (app.c) waits on stdin, a signalfd and the gateway's sockets,
+ * drives the sale controller, dispatches keys to the current screen and
+ * redraws only when something changed. */
+#ifndef PK_APP_H
+#define PK_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "common/config.h"
+#include "common/error.h"
+#include "journal/journal.h"
+#include "sale/flow.h"
+
+typedef struct pk_screen pk_screen;
+
+typedef struct pk_app {
+	const pk_config *cfg;
+	pk_flow *flow;
+	pk_journal *journal;
+	bool training;           /* trainer keys and the banner */
+	bool exit_after_first_frame;
+
+	pk_screen *screen;       /* the screen shown */
+	pk_screen *modal;        /* a question over it (confirm), or NULL */
+	pk_screen *next;         /* switch to this after the current dispatch */
+	pk_screen *next_modal;
+	bool modal_pending;      /* next_modal (maybe NULL: close) takes effect */
+
+	bool quit;
+	int exit_status;
+	bool dirty;
+	int64_t now_ms;          /* monotonic, updated every loop turn */
+
+	/* Routing: the sale state the screens last followed. */
+	bool routed_active;
+	int64_t routed_id;
+	pk_sale_state routed_state;
+	unsigned last_version;
+
+	/* The sale being set up (before pk_flow_start_*). */
+	char sale_label[PK_LABEL_MAX + 1];
+
+	pk_recovery_report recovery;
+	bool recovered;
+	pk_error recover_err;    /* kind PK_OK unless recovery failed */
+} pk_app;
+
+typedef struct pk_app_options {
+	const pk_config *cfg;
+	pk_flow *flow;
+	pk_journal *journal;
+	gw_client *gw;
+	bool training;
+	bool exit_after_first_frame;
+	const pk_recovery_report *recovery; /* NULL: nothing to tell */
+	const pk_error *recover_err;        /* NULL or kind PK_OK: recovery went fine */
+} pk_app_options;
+
+/* Set up the terminal, run until the cashier quits or a signal (INT, TERM,
+ * HUP) arrives, restore the terminal.  Returns the exit status (0 normal,
+ * 1 runtime error).  The caller must have blocked SIGINT/SIGTERM/SIGHUP
+ * (pk_app_block_signals) before starting threads or children. */
+int pk_app_run(const pk_app_options *opts, pk_error *err);
+/* Block the quit signals so the loop reads them from a signalfd. */
+int pk_app_block_signals(pk_error *err);
+/* Crash signals restore the terminal then re-raise. */
+void pk_app_install_crash_handlers(void);
+
+/* For screens: show another screen after the current key/tick returns
+ * (the old one is destroyed then).  s may be NULL (out of memory: ignored). */
+void pk_app_show(pk_app *app, pk_screen *s);
+/* Show a yes/no question over the current screen. */
+void pk_app_ask(pk_app *app, pk_screen *confirm);
+/* Go to the home screen (closing a finished sale). */
+void pk_app_home(pk_app *app);
+/* Show the screen for the active sale's state now. */
+void pk_app_follow_sale(pk_app *app);
+
+#endif

@@ -1,0 +1,34 @@
+/* draw.h - text on the screen by display columns (on top of
+ * layout/text.h): plain, centred, truncated, wrapped; and big digits. */
+#ifndef PK_UI_DRAW_H
+#define PK_UI_DRAW_H
+
+#include <ncurses.h>
+
+/* Draw UTF-8 at (y, x), cut to w columns (with "…").  Returns columns used. */
+int pk_draw_text(int y, int x, int w, const char *utf8, attr_t attr);
+/* Centred in [x, x+w). */
+int pk_draw_center(int y, int x, int w, const char *utf8, attr_t attr);
+/* Wrapped into w columns, at most max_rows lines (the last one cut with
+ * "…" if more); centred if center.  Returns the rows used. */
+int pk_draw_wrap(int y, int x, int w, int max_rows, const char *utf8, attr_t attr,
+		 int center);
+/* Rows the text needs when wrapped into w columns. */
+int pk_draw_wrap_rows(const char *utf8, int w);
+/* Fill [x, x+w) of row y with spaces in attr. */
+void pk_draw_fill(int y, int x, int w, attr_t attr);
+/* A printf into a buffer (for translated formats).  Returns buf. */
+char *pk_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A spinner frame for the time (ASCII, moves every 100 ms). */
+const char *pk_spinner(long long now_ms);
+/* "4:59" from seconds. */
+char *pk_fmt_mmss(char *buf, size_t len, long long seconds);
+
+/* Big text: a 3x5 block font for 0-9 , . - and space, one column between
+ * glyphs.  Other characters are skipped. */
+#define PK_BIG_ROWS 5
+int pk_big_width(const char *ascii);
+void pk_big_draw(int y, int x, const char *ascii, attr_t attr);
+
+#endif

@@ -1,0 +1,32 @@
+/* field.h - a one-line entry field.  Digits typed in any of the three
+ * scripts (ASCII, Burmese ၀-၉, Devanagari ०-९) are stored as ASCII, so
+ * what the screen shows is what goes to the gateway. */
+#ifndef PK_UI_FIELD_H
+#define PK_UI_FIELD_H
+
+#include <ncurses.h>
+#include <stdbool.h>
+
+#include "common/txid.h"
+
+typedef enum pk_field_kind {
+	PK_FIELD_AMOUNT,  /* digits and one '.' */
+	PK_FIELD_DIGITS,  /* digits only (transaction ID) */
+	PK_FIELD_LABEL,   /* printable ASCII but '*' (the language key) */
+} pk_field_kind;
+
+typedef struct pk_field {
+	pk_field_kind kind;
+	int max;                      /* characters */
+	int len;
+	char text[PK_LABEL_MAX + 1];
+} pk_field;
+
+void pk_field_init(pk_field *f, pk_field_kind kind, int max);
+void pk_field_set(pk_field *f, const char *ascii);
+/* Digits, '.', Backspace ...: true if the field used the key. */
+bool pk_field_key(pk_field *f, int key);
+/* The field box: w columns with a cursor mark at the end. */
+void pk_field_draw(const pk_field *f, int y, int x, int w);
+
+#endif

@@ -1,0 +1,106 @@
+/* home.c - the start screen: choose a payment, open sales, today, quit. */
+#include <stdio.h>
+
+#include "common/i18n.h"
+#include "journal/journal.h"
+#include "ui/chrome.h"
+#include "ui/colors.h"
+#include "ui/draw.h"
+#include "ui/screen.h"
+
+typedef struct home {
+	int open_count;   /* sales pending / unconfirmed / not found */
+} home;
+
+static void home_enter(pk_screen *s, pk_app *app)
+{
+	home *h = s->priv;
+	pk_sale_list list = { 0 };
+	pk_error err;
+	unsigned mask = (1u << PK_SALE_PENDING) | (1u << PK_SALE_UNCONFIRMED) |
+			(1u << PK_SALE_NOT_FOUND);
+	h->open_count = 0;
+	if (pk_journal_list_states(app->journal, mask, &list, &err) == 0)
+		h->open_count = (int)list.count;
+	pk_sale_list_free(&list);
+}
+
+static void home_draw(pk_screen *s, pk_app *app, int rows, int cols)
+{
+	home *h = s->priv;
+	int y = pk_chrome_top(app, 0, 0, cols) + 1;
+	pk_draw_center(y, 0, cols, _("Choose the payment"), pk_role_attr(PK_ROLE_TITLE));
+	y += 2;
+	int x = cols > 60 ? (cols - 44) / 2 : 4;
+	int w = cols - x - 1;
+	char buf[256];
+	struct {
+		const char *key;
+		const char *text;
+	} items[4];
+	items[0].key = " 1 ";
+	items[0].text = _("Wavepay (MMK)");
+	items[1].key = " 2 ";
+	items[1].text = _("UPI (INR)");
+	items[2].key = " 3 ";
+	items[2].text = h->open_count > 0
+		? pk_fmt(buf, sizeof buf,
+			 ngettext("Open sales (%d open sale)", "Open sales (%d open sales)",
+				  (unsigned long)h->open_count),
+			 h->open_count)
+		: _("Open sales");
+	items[3].key = " 4 ";
+	items[3].text = _("Sales today");
+	for (int i = 0; i < 4 && y < rows - 2; i++) {
+		pk_draw_text(y, x, 3, items[i].key, pk_role_attr(PK_ROLE_KEY));
+		pk_draw_text(y, x + 4, w - 4, items[i].text,
+			     i < 2 ? A_BOLD : (i == 2 && h->open_count ? pk_role_attr(PK_ROLE_WARN)
+									: A_NORMAL));
+		y += 2;
+	}
+	static const pk_hint hints[] = { { "1", N_("Wavepay") }, { "2", N_("UPI") },
+					 { "Esc", N_("Quit") } };
+	pk_chrome_hints(app, rows - 1, 0, cols, hints, 3);
+}
+
+static void start_sale(pk_app *app, pk_method m)
+{
+	snprintf(app->sale_label, sizeof app->sale_label, "%s", app->cfg->label);
+	pk_app_show(app, app->cfg->ask_label ? pk_label_new(m) : pk_amount_new(m));
+}
+
+static int home_key(pk_screen *s, pk_app *app, int key)
+{
+	(void)s;
+	switch (key) {
+	case '1':
+		start_sale(app, PK_METHOD_WAVEPAY);
+		return PK_KEY_HANDLED;
+	case '2':
+		start_sale(app, PK_METHOD_UPI);
+		return PK_KEY_HANDLED;
+	case '3':
+		pk_app_show(app, pk_open_sales_new());
+		return PK_KEY_HANDLED;
+	case '4':
+		pk_app_show(app, pk_today_new());
+		return PK_KEY_HANDLED;
+	case PK_K_ESC:
+		app->quit = true;
+		return PK_KEY_HANDLED;
+	default:
+		return PK_KEY_UNUSED;
+	}
+}
+
+static const pk_screen_ops home_ops = {
+	.name = "home",
+	.enter = home_enter,
+	.draw = home_draw,
+	.key = home_key,
+};
+
+pk_screen *pk_home_new(void)
+{
+	return pk_screen_new(&home_ops, sizeof(home));
+}

@@ -1,0 +1,99 @@
+/* label.c - the customer account ID (ask_label): whose balance the
+ * payment tops up.  Typed, then shown back for confirmation before any
+ * request is sent. */
+#include <stdio.h>
+
+#include "common/i18n.h"
+#include "common/txid.h"
+#include "ui/chrome.h"
+#include "ui/colors.h"
+#include "ui/draw.h"
+#include "ui/field.h"
+#include "ui/screen.h"
+
+typedef struct label_screen {
+	pk_method method;
+	pk_field field;
+	bool confirming;
+	char normal[PK_LABEL_MAX + 1];
+	char error[PK_ERR_MSG_MAX];
+} label_screen;
+
+static void label_draw(pk_screen *s, pk_app *app, int rows, int cols)
+{
+	label_screen *l = s->priv;
+	int y = pk_chrome_top(app, 0, 0, cols) + 1;
+	pk_draw_center(y, 0, cols,
+		       l->method == PK_METHOD_UPI ? _("UPI payment") : _("Wavepay payment"),
+		       pk_role_attr(PK_ROLE_TITLE));
+	y += 2;
+	int x = 4, w = cols - 8;
+	if (!l->confirming) {
+		y += pk_draw_wrap(y, x, w, 2, _("Customer account ID"), A_BOLD, 0);
+		pk_field_draw(&l->field, y + 1, x, w);
+		y += 3;
+		if (l->error[0])
+			pk_draw_wrap(y, x, w, 3, l->error, pk_role_attr(PK_ROLE_BAD), 0);
+		static const pk_hint hints[] = { { "Enter", N_("OK") }, { "Esc", N_("Back") } };
+		pk_chrome_hints(app, rows - 1, 0, cols, hints, 2);
+		return;
+	}
+	y += pk_draw_wrap(y, x, w, 3, _("Is this the customer's account ID?"), A_BOLD, 0);
+	y++;
+	pk_draw_wrap(y, x, w, 4, l->normal, pk_role_attr(PK_ROLE_TITLE), 0);
+	static const pk_hint hints[] = { { "Enter", N_("Yes") }, { "Esc", N_("Change it") } };
+	pk_chrome_hints(app, rows - 1, 0, cols, hints, 2);
+}
+
+static int label_key(pk_screen *s, pk_app *app, int key)
+{
+	label_screen *l = s->priv;
+	if (l->confirming) {
+		if (key == PK_K_ENTER) {
+			snprintf(app->sale_label, sizeof app->sale_label, "%s", l->normal);
+			pk_app_show(app, pk_amount_new(l->method));
+			return PK_KEY_HANDLED;
+		}
+		if (key == PK_K_ESC) {
+			l->confirming = false;
+			return PK_KEY_REDRAW;
+		}
+		return PK_KEY_UNUSED;
+	}
+	if (key == PK_K_ESC) {
+		pk_app_home(app);
+		return PK_KEY_HANDLED;
+	}
+	if (key == PK_K_ENTER) {
+		pk_error err;
+		if (pk_label_normalise(l->field.text, l->normal, sizeof l->normal, &err) < 0) {
+			snprintf(l->error, sizeof l->error, "%s", err.msg);
+			return PK_KEY_REDRAW;
+		}
+		l->error[0] = 0;
+		l->confirming = true;
+		return PK_KEY_REDRAW;
+	}
+	if (pk_field_key(&l->field, key)) {
+		l->error[0] = 0;
+		return PK_KEY_REDRAW;
+	}
+	return PK_KEY_UNUSED;
+}
+
+static const pk_screen_ops label_ops = {
+	.name = "label",
+	.draw = label_draw,
+	.key = label_key,
+};
+
+pk_screen *pk_label_new(pk_method method)
+{
+	pk_screen *s = pk_screen_new(&label_ops, sizeof(label_screen));
+	if (!s)
+		return NULL;
+	label_screen *l = s->priv;
+	l->method = method;
+	pk_field_init(&l->field, PK_FIELD_LABEL, PK_LABEL_MAX);
+	return s;
+}

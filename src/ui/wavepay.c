@@ -1,0 +1,179 @@
+/* wavepay.c - the Wavepay screen: the wallet to pay to, LARGE, the amount,
+ * one line on what the customer does, then the transaction ID field
+ * (digits in any of the three scripts, at most 11).  Enter activates; Esc
+ * asks "Customer did not pay?".  While the activation is in flight a
+ * spinner; if it never got an answer, Enter sends the identical one again. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/i18n.h"
+#include "common/money.h"
+#include "common/txid.h"
+#include "ui/chrome.h"
+#include "ui/colors.h"
+#include "ui/draw.h"
+#include "ui/field.h"
+#include "ui/screen.h"
+
+typedef struct wavepay_screen {
+	pk_field field;
+	bool correcting;   /* "not found": the cashier fixes the ID */
+	char error[PK_ERR_MSG_MAX];
+} wavepay_screen;
+
+static bool stuck(const pk_flow_view *v)
+{
+	return v->sale && v->sale->state == PK_SALE_ACTIVATING && !v->busy && v->last_error &&
+	       v->last_error->kind != PK_OK;
+}
+
+static void wavepay_draw(pk_screen *s, pk_app *app, int rows, int cols)
+{
+	wavepay_screen *w = s->priv;
+	pk_flow_view v;
+	pk_flow_view_get(app->flow, &v);
+	if (!v.sale)
+		return;
+	const pk_sale *sale = v.sale;
+	int y = pk_chrome_top(app, 0, 0, cols);
+	int x = 4, tw = cols - 8;
+	char buf[512], amount[64], plain[64];
+	pk_money_display(sale->amount, sale->currency, amount, sizeof amount);
+	pk_money_display_plain(sale->amount, sale->currency, plain, sizeof plain);
+
+	pk_draw_center(y++, 0, cols, _("Pay to this Wavepay number"), A_BOLD);
+	int bw = pk_big_width(sale->identifier);
+	bool big = bw <= cols - 2 && rows >= 22;
+	if (big) {
+		pk_big_draw(y, (cols - bw) / 2, sale->identifier, pk_role_attr(PK_ROLE_TITLE));
+		y += PK_BIG_ROWS;
+	}
+	pk_draw_center(y++, 0, cols, pk_fmt(buf, sizeof buf, _("Wallet %s"), sale->identifier),
+		       big ? A_NORMAL : pk_role_attr(PK_ROLE_TITLE));
+	pk_draw_center(y++, 0, cols, pk_fmt(buf, sizeof buf, _("Amount %s"), amount),
+		       pk_role_attr(PK_ROLE_TITLE));
+	y++;
+	y += pk_draw_wrap(y, x, tw, 3,
+			  pk_fmt(buf, sizeof buf,
+				 _("Pay %s MMK to this Wavepay number, then tell me the transaction ID"),
+				 plain),
+			  A_NORMAL, 1);
+	y++;
+	if (w->correcting && sale->state == PK_SALE_NOT_FOUND)
+		y += pk_draw_wrap(y, x, tw, 2, _("Transaction not found - check the ID"),
+				  pk_role_attr(PK_ROLE_WARN), 0);
+	const char *label = _("Transaction ID:");
+	int lw = pk_draw_text(y, x, tw, label, A_BOLD);
+	int fx = x + lw + 1;
+	if (fx + 14 > cols)
+		fx = x, y++;
+	pk_field_draw(&w->field, y, fx, 14);
+	y += 2;
+
+	if (sale->state == PK_SALE_ACTIVATING) {
+		if (stuck(&v)) {
+			y += pk_draw_wrap(y, x, tw, 2, _("Could not reach the gateway"),
+					  pk_role_attr(PK_ROLE_BAD), 0);
+			y += pk_draw_wrap(y, x, tw, 2, v.last_error->msg, A_NORMAL, 0);
+			static const pk_hint hints[] = { { "Enter", N_("Try again") } };
+			pk_chrome_hints(app, rows - 1, 0, cols, hints, 1);
+		} else {
+			pk_draw_text(y, x, tw,
+				     pk_fmt(buf, sizeof buf, "%s %s", pk_spinner(app->now_ms),
+					    _("Checking the transaction...")),
+				     A_NORMAL);
+			pk_chrome_hints(app, rows - 1, 0, cols, NULL, 0);
+		}
+		return;
+	}
+	if (w->error[0])
+		pk_draw_wrap(y, x, tw, 2, w->error, pk_role_attr(PK_ROLE_BAD), 0);
+	static const pk_hint hints[] = { { "Enter", N_("Check") },
+					 { "Esc", N_("Customer did not pay") } };
+	static const pk_hint hints_fix[] = { { "Enter", N_("Check") },
+					     { "Esc", N_("Leave it open") } };
+	pk_chrome_hints(app, rows - 1, 0, cols, w->correcting ? hints_fix : hints, 2);
+}
+
+static void not_paid(pk_app *app, void *ud)
+{
+	wavepay_screen *w = ud;
+	pk_error err;
+	if (pk_flow_abandon(app->flow, &err) < 0) {
+		snprintf(w->error, sizeof w->error, "%s", err.msg);
+		return;
+	}
+	pk_app_follow_sale(app);
+}
+
+static int wavepay_key(pk_screen *s, pk_app *app, int key)
+{
+	wavepay_screen *w = s->priv;
+	pk_flow_view v;
+	pk_flow_view_get(app->flow, &v);
+	if (!v.sale)
+		return PK_KEY_UNUSED;
+	pk_error err;
+	if (v.sale->state == PK_SALE_ACTIVATING) {
+		if (key == PK_K_ENTER && stuck(&v)) {
+			pk_flow_retry(app->flow, &err);
+			return PK_KEY_REDRAW;
+		}
+		return PK_KEY_UNUSED;
+	}
+	if (key == PK_K_ENTER) {
+		char key1[PK_KEY1_MAX + 1];
+		if (pk_key1_normalise(w->field.text, key1, sizeof key1, &err) < 0) {
+			snprintf(w->error, sizeof w->error, "%s", err.msg);
+			return PK_KEY_REDRAW;
+		}
+		w->error[0] = 0;
+		if (pk_flow_submit_key1(app->flow, key1, &err) < 0) {
+			pk_flow_view_get(app->flow, &v);
+			if (!v.sale || v.sale->state != PK_SALE_ACTIVATING)
+				snprintf(w->error, sizeof w->error, "%s", err.msg);
+		}
+		w->correcting = false;
+		return PK_KEY_REDRAW;
+	}
+	if (key == PK_K_ESC) {
+		if (w->correcting) {
+			/* The sale stays open (not found); it can be re-checked later. */
+			pk_app_home(app);
+			return PK_KEY_HANDLED;
+		}
+		pk_app_ask(app, pk_confirm_new(_("Customer did not pay?"), not_paid, w));
+		return PK_KEY_HANDLED;
+	}
+	if (pk_field_key(&w->field, key)) {
+		w->error[0] = 0;
+		return PK_KEY_REDRAW;
+	}
+	return PK_KEY_UNUSED;
+}
+
+static const pk_screen_ops wavepay_ops = {
+	.name = "wavepay",
+	.draw = wavepay_draw,
+	.key = wavepay_key,
+};
+
+pk_screen *pk_wavepay_new(bool correcting)
+{
+	pk_screen *s = pk_screen_new(&wavepay_ops, sizeof(wavepay_screen));
+	if (!s)
+		return NULL;
+	wavepay_screen *w = s->priv;
+	pk_field_init(&w->field, PK_FIELD_DIGITS, PK_KEY1_MAX);
+	w->correcting = correcting;
+	return s;
+}
+
+/* The correction screen starts with the ID that was not found. */
+pk_screen *pk_wavepay_correct_new(const char *key1)
+{
+	pk_screen *s = pk_wavepay_new(true);
+	if (s)
+		pk_field_set(&((wavepay_screen *)s->priv)->field, key1);
+	return s;
+}
