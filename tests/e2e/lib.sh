@@ -1,0 +1,278 @@
+# lib.sh - helpers for the end-to-end tests: the real paykiosk in a private
+# tmux server against a real paykassma-sandbox on loopback.
+#
+#   source "$(dirname "$0")/lib.sh"
+#   e2e_init                      # temp dir, tmux socket, cleanup trap
+#   sandbox_start [ARGS...]       # SANDBOX_URL, SANDBOX_SECRET, SANDBOX_PID
+#   kiosk_start [-s COLSxROWS] [-e VAR=VALUE]... [ARGS...]
+#   keys 2 1 0 0 Enter            # tmux send-keys (names: Enter Escape BSpace ...)
+#   type_text "१२३"                # literal text
+#   wait_for "Paid" [SECONDS]     # poll the pane every 50 ms (default 10 s)
+#   wait_gone "Asking" [SECONDS]
+#   screen                        # the pane as text
+#   qr_decode                     # the QR on the pane -> zbarimg text
+#   journal_sql "select ..."      # read the kiosk's journal
+#   sandbox_post PATH JSON        # control calls (settle, fault); GET if JSON empty
+#   kiosk_wait_exit [SECONDS]     # KIOSK_STATUS = exit status
+#   fail "message"                # print the screen and exit 1
+#
+# Needs: tmux, curl, zbarimg, sqlite3.  Env (set by CTest): PK_KIOSK,
+# PK_SANDBOX, PAYKIOSK_LOCALEDIR.  Everything started is stopped by the
+# EXIT trap (tmux server, sandbox), and the temp dir is removed.
+
+set -u
+set -o pipefail
+
+E2E_TMP=""
+E2E_SOCK=""
+SANDBOX_PID=""
+SANDBOX_URL=""
+SANDBOX_SECRET=""
+KIOSK_JOURNAL=""
+KIOSK_STATUS=""
+E2E_STEP="start"
+
+e2e_log() { printf '[%s] %s\n' "$(date +%H:%M:%S.%3N)" "$*" >&2; }
+
+fail() {
+	printf 'FAIL (%s): %s\n' "$E2E_STEP" "$*" >&2
+	if [ -n "$E2E_SOCK" ] && tmux -L "$E2E_SOCK" has-session 2>/dev/null; then
+		printf -- '--- screen ---\n' >&2
+		screen >&2 || true
+		printf -- '--------------\n' >&2
+	fi
+	if [ -n "$E2E_TMP" ] && [ -s "$E2E_TMP/kiosk.err" ]; then
+		printf -- '--- kiosk stderr ---\n' >&2
+		cat "$E2E_TMP/kiosk.err" >&2
+	fi
+	exit 1
+}
+
+step() { E2E_STEP="$*"; e2e_log "$*"; }
+
+e2e_cleanup() {
+	local rc=$?
+	if [ -n "$E2E_SOCK" ]; then
+		tmux -L "$E2E_SOCK" kill-server 2>/dev/null || true
+	fi
+	if [ -n "$SANDBOX_PID" ]; then
+		kill "$SANDBOX_PID" 2>/dev/null || true
+		wait "$SANDBOX_PID" 2>/dev/null || true
+	fi
+	if [ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ]; then
+		if [ $rc -ne 0 ] && [ -s "$E2E_TMP/sandbox.log" ]; then
+			printf -- '--- sandbox log (tail) ---\n' >&2
+			tail -n 20 "$E2E_TMP/sandbox.log" >&2
+		fi
+		rm -rf "$E2E_TMP"
+	fi
+	exit $rc
+}
+
+e2e_init() {
+	local t
+	for t in tmux curl zbarimg sqlite3; do
+		command -v "$t" >/dev/null 2>&1 || { echo "e2e: $t is missing" >&2; exit 1; }
+	done
+	[ -n "${PK_KIOSK:-}" ] && [ -x "$PK_KIOSK" ] || { echo "e2e: PK_KIOSK not set" >&2; exit 1; }
+	[ -n "${PK_SANDBOX:-}" ] && [ -x "$PK_SANDBOX" ] || { echo "e2e: PK_SANDBOX not set" >&2; exit 1; }
+	export LANG=C.UTF-8 LC_ALL=C.UTF-8
+	unset LANGUAGE
+	E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pk-e2e.XXXXXX")
+	E2E_SOCK="pk-e2e-$$-${RANDOM}"
+	KIOSK_JOURNAL="$E2E_TMP/journal.db"
+	trap e2e_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+# Wait until a command succeeds, polling every 50 ms; $1 = seconds.
+poll_until() {
+	local secs=$1
+	shift
+	local end=$(( $(date +%s%N) / 1000000 + secs * 1000 ))
+	while :; do
+		"$@" && return 0
+		[ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 1
+		sleep 0.05
+	done
+}
+
+_url_ready() { [ -s "$E2E_TMP/sandbox.url" ] && grep -q '^http' "$E2E_TMP/sandbox.url"; }
+
+# sandbox_start [EXTRA ARGS]: a fresh sandbox with a random secret in its
+# environment (never on its command line).
+sandbox_start() {
+	SANDBOX_SECRET=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	: > "$E2E_TMP/sandbox.url"
+	PAYKASSMA_SANDBOX_SECRET="$SANDBOX_SECRET" "$PK_SANDBOX" --port 0 \
+		--log "$E2E_TMP/sandbox.log" "$@" > "$E2E_TMP/sandbox.url" 2> "$E2E_TMP/sandbox.err" &
+	SANDBOX_PID=$!
+	poll_until 5 _url_ready || fail "the sandbox printed no URL: $(cat "$E2E_TMP/sandbox.err")"
+	SANDBOX_URL=$(head -n 1 "$E2E_TMP/sandbox.url")
+	e2e_log "sandbox at $SANDBOX_URL (pid $SANDBOX_PID)"
+}
+
+# sandbox_post PATH [JSON]: prints the answer body; GET when JSON is empty.
+sandbox_post() {
+	local path=$1 body=${2:-}
+	if [ -n "$body" ]; then
+		curl -sS --max-time 5 -X POST -H 'Content-Type: application/json' \
+			--data "$body" "$SANDBOX_URL$path?secret=$SANDBOX_SECRET"
+	else
+		curl -sS --max-time 5 "$SANDBOX_URL$path?secret=$SANDBOX_SECRET"
+	fi
+}
+
+sandbox_settle() { sandbox_post /_sandbox/settle "{\"order_id\":\"$1\",\"status\":\"$2\"}"; }
+sandbox_fault() { sandbox_post /_sandbox/fault "{\"call\":\"$1\",\"mode\":\"$2\",\"count\":${3:-1}}"; }
+
+# kiosk_start [-s COLSxROWS] [-e VAR=VALUE]... [-j JOURNAL] [-- ] [KIOSK ARGS]
+# Runs the kiosk against the sandbox in a private tmux server.  The pane
+# stays after the kiosk exits (its status in $E2E_TMP/kiosk.status, the
+# terminal settings before/after in kiosk.stty.{before,after}).
+kiosk_start() {
+	local size=80x24 envs=() journal=$KIOSK_JOURNAL
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-s) size=$2; shift 2 ;;
+		-e) envs+=("$2"); shift 2 ;;
+		-j) journal=$2; shift 2 ;;
+		--) shift; break ;;
+		*) break ;;
+		esac
+	done
+	local cols=${size%x*} rows=${size#*x}
+	rm -f "$E2E_TMP/kiosk.status" "$E2E_TMP/kiosk.stty.before" "$E2E_TMP/kiosk.stty.after"
+	local run="$E2E_TMP/run-kiosk.sh"
+	{
+		echo '#!/bin/bash'
+		printf 'stty -g > %q\n' "$E2E_TMP/kiosk.stty.before"
+		printf 'export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8\n'
+		printf 'unset LANGUAGE PAYKIOSK_CONFIG\n'
+		printf 'export XDG_CONFIG_HOME=%q XDG_DATA_HOME=%q\n' "$E2E_TMP/config" "$E2E_TMP/data"
+		if [ -n "$SANDBOX_URL" ]; then
+			printf 'export PAYKIOSK_API_URL=%q PAYKIOSK_SECRET=%q\n' "$SANDBOX_URL" "$SANDBOX_SECRET"
+		fi
+		printf 'export PAYKIOSK_JOURNAL=%q PAYKIOSK_LABEL=e2e-counter\n' "$journal"
+		[ -n "${PAYKIOSK_LOCALEDIR:-}" ] && printf 'export PAYKIOSK_LOCALEDIR=%q\n' "$PAYKIOSK_LOCALEDIR"
+		printf 'export ASAN_OPTIONS=%q UBSAN_OPTIONS=%q\n' "${ASAN_OPTIONS:-}" "${UBSAN_OPTIONS:-}"
+		local e
+		for e in "${envs[@]}"; do printf 'export %q\n' "$e"; done
+		printf '%q' "$PK_KIOSK"
+		local a
+		for a in "$@"; do printf ' %q' "$a"; done
+		printf ' 2>%q\n' "$E2E_TMP/kiosk.err"
+		printf 'st=$?\nstty -g > %q\necho $st > %q\n' "$E2E_TMP/kiosk.stty.after" "$E2E_TMP/kiosk.status"
+		printf 'echo "KIOSK EXITED $st"\nexec sleep 600\n'
+	} > "$run"
+	chmod +x "$run"
+	tmux -L "$E2E_SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" -s kiosk "$run" ||
+		fail "tmux did not start"
+	tmux -L "$E2E_SOCK" set-option -g status off >/dev/null
+	tmux -L "$E2E_SOCK" resize-window -t kiosk -x "$cols" -y "$rows" 2>/dev/null || true
+}
+
+kiosk_pid() { tmux -L "$E2E_SOCK" display -p -t kiosk '#{pane_pid}'; }
+
+keys() { tmux -L "$E2E_SOCK" send-keys -t kiosk "$@"; }
+type_text() { tmux -L "$E2E_SOCK" send-keys -t kiosk -l "$1"; }
+resize() { tmux -L "$E2E_SOCK" resize-window -t kiosk -x "$1" -y "$2"; }
+screen() { tmux -L "$E2E_SOCK" capture-pane -p -t kiosk; }
+
+_has() { screen | grep -qF -- "$1"; }
+_hasnt() { ! screen | grep -qF -- "$1"; }
+
+wait_for() {
+	poll_until "${2:-10}" _has "$1" || fail "'$1' did not appear within ${2:-10} s"
+}
+wait_gone() {
+	poll_until "${2:-10}" _hasnt "$1" || fail "'$1' did not go away within ${2:-10} s"
+}
+# assert_screen TEXT / refute_screen TEXT: right now, no waiting.
+assert_screen() { _has "$1" || fail "'$1' is not on the screen"; }
+refute_screen() { _hasnt "$1" || fail "'$1' should not be on the screen"; }
+
+_exited() { [ -s "$E2E_TMP/kiosk.status" ]; }
+kiosk_wait_exit() {
+	poll_until "${1:-10}" _exited || fail "the kiosk did not exit within ${1:-10} s"
+	KIOSK_STATUS=$(cat "$E2E_TMP/kiosk.status")
+}
+# After kiosk_wait_exit: the terminal is back as it was.
+assert_terminal_restored() {
+	cmp -s "$E2E_TMP/kiosk.stty.before" "$E2E_TMP/kiosk.stty.after" ||
+		fail "terminal settings changed: $(cat "$E2E_TMP/kiosk.stty.before") -> $(cat "$E2E_TMP/kiosk.stty.after")"
+	local alt
+	alt=$(tmux -L "$E2E_SOCK" display -p -t kiosk '#{alternate_on}')
+	[ "$alt" = 0 ] || fail "still on the alternate screen"
+	local cur
+	cur=$(tmux -L "$E2E_SOCK" display -p -t kiosk '#{cursor_flag}')
+	[ "$cur" = 1 ] || fail "the cursor is still hidden"
+}
+
+journal_sql() { sqlite3 -readonly "$KIOSK_JOURNAL" "$1"; }
+
+# The QR on the pane -> a PBM -> zbarimg.  The code is the block of
+# half-block characters (█ ▀ ▄) at the left; light modules are spaces.
+# Each character is two modules (upper, lower); 4 pixels per module and a
+# 4-module light border are added.
+qr_pbm() {
+	local out=$1
+	local -a lines
+	mapfile -t lines < <(screen)
+	local r c ch rmin=-1 rmax=-1 cmin=100000 cmax=-1 line
+	for r in "${!lines[@]}"; do
+		line=${lines[$r]}
+		case $line in *[█▀▄]*) ;; *) continue ;; esac
+		[ $rmin -lt 0 ] && rmin=$r
+		rmax=$r
+		# Leftmost and rightmost ink in this row (the text beside has none).
+		local pre=${line%%[█▀▄]*}
+		[ ${#pre} -lt $cmin ] && cmin=${#pre}
+		local keep=${line%[█▀▄]*}
+		[ ${#keep} -gt $cmax ] && cmax=${#keep}
+	done
+	[ $rmin -ge 0 ] || return 1
+	local w=$((cmax - cmin + 1)) mrows=$(( (rmax - rmin + 1) * 2 ))
+	local scale=4 border=4
+	local pw=$(( (w + 2 * border) * scale )) ph=$(( (mrows + 2 * border) * scale ))
+	{
+		printf 'P1\n%d %d\n' "$pw" "$ph"
+		local blank
+		blank=$(printf '0 %.0s' $(seq 1 "$pw"))
+		local i
+		for ((i = 0; i < border * scale; i++)); do echo "$blank"; done
+		for ((r = rmin; r <= rmax; r++)); do
+			line=${lines[$r]}
+			local up="" lo=""
+			for ((c = cmin; c <= cmax; c++)); do
+				ch=${line:$c:1}
+				case $ch in
+				█) up+=1; lo+=1 ;;
+				▀) up+=1; lo+=0 ;;
+				▄) up+=0; lo+=1 ;;
+				*) up+=0; lo+=0 ;;
+				esac
+			done
+			local half px k s
+			for half in "$up" "$lo"; do
+				px=""
+				for ((k = 0; k < border * scale; k++)); do px+="0 "; done
+				for ((k = 0; k < ${#half}; k++)); do
+					for ((s = 0; s < scale; s++)); do px+="${half:$k:1} "; done
+				done
+				for ((k = 0; k < border * scale; k++)); do px+="0 "; done
+				for ((s = 0; s < scale; s++)); do echo "$px"; done
+			done
+		done
+		for ((i = 0; i < border * scale; i++)); do echo "$blank"; done
+	} > "$out"
+}
+
+qr_decode() {
+	local pbm="$E2E_TMP/qr.pbm"
+	qr_pbm "$pbm" || return 1
+	zbarimg --nodbus -q --raw "$pbm" 2>/dev/null
+}
+
+# The order id shown on the QR or result screen ("Order 0123abcd...").
+screen_order_id() { screen | grep -o 'Order [0-9a-zA-Z_-]*' | head -n 1 | cut -d' ' -f2; }
