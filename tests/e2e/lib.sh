@@ -196,7 +196,18 @@ _exited() { [ -s "$E2E_TMP/kiosk.status" ]; }
 kiosk_wait_exit() {
 	poll_until "${1:-10}" _exited || fail "the kiosk did not exit within ${1:-10} s"
 	KIOSK_STATUS=$(cat "$E2E_TMP/kiosk.status")
+	assert_kiosk_stderr_clean
 }
+# No sanitizer report or crash text on the kiosk's stderr.
+assert_kiosk_stderr_clean() {
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehavior' "$E2E_TMP/kiosk.err"; then
+		fail "sanitizer report on stderr"
+	fi
+}
+
+# The kiosk process itself (the child of the pane's shell script).
+kiosk_proc() { pgrep -P "$(kiosk_pid)" -f "$PK_KIOSK" | head -n 1; }
+
 # After kiosk_wait_exit: the terminal is back as it was.
 assert_terminal_restored() {
 	cmp -s "$E2E_TMP/kiosk.stty.before" "$E2E_TMP/kiosk.stty.after" ||
