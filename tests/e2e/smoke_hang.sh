@@ -1,0 +1,65 @@
+# smoke_hang.sh - a gateway that hangs never freezes the screen: while the
+# create hangs the spinner moves and Esc answers at once (give up -> home);
+# while a status poll hangs, Esc still asks "Cancel this payment?" at once.
+source "$(dirname "$0")/lib.sh"
+e2e_init
+sandbox_start
+kiosk_start
+
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# The time from a key to a text on the screen, in ms (fails after 2 s).
+key_to_screen() {
+	local key=$1 text=$2 t0
+	t0=$(ms)
+	keys "$key"
+	poll_until 2 _has "$text" || fail "'$text' did not appear within 2 s of $key"
+	echo $(( $(ms) - t0 ))
+}
+
+step "UPI create hangs: spinner moves"
+wait_for "Choose the payment"
+sandbox_fault upi_create hang 1 >/dev/null || fail "fault call failed"
+keys 2
+wait_for "Amount in INR"
+keys 2 0 Enter
+wait_for "Asking the gateway"
+a=$(screen | grep "Asking the gateway")
+changed() { [ "$(screen | grep 'Asking the gateway')" != "$a" ]; }
+poll_until 2 changed || fail "the spinner does not move while the create hangs"
+
+step "Esc answers while the create hangs"
+t=$(key_to_screen Escape "Give up this sale?")
+e2e_log "Esc -> question in $t ms"
+[ "$t" -lt 500 ] || fail "Esc took $t ms"
+keys Enter
+wait_for "Choose the payment" 2
+[ "$(journal_sql "select state from sales order by id desc limit 1")" = abandoned ] ||
+	fail "the hung create was not abandoned"
+
+step "a status poll hangs: Esc still answers"
+keys 2
+wait_for "Amount in INR"
+keys 3 0 Enter
+wait_for "Scan with any UPI app"
+sandbox_fault upi_status hang 1 >/dev/null
+# A request in flight shows a spinner instead of "·"; the hung one stays.
+busy() { screen | grep -qE '[|/\\-] Waiting for payment'; }
+poll_until 6 busy || fail "no status poll was sent"
+t0=$(ms)
+while [ $(( $(ms) - t0 )) -lt 300 ]; do
+	busy || poll_until 6 busy || fail "the hung poll is not shown as in flight"
+	sleep 0.05
+done
+t=$(key_to_screen Escape "Cancel this payment?")
+e2e_log "Esc -> question in $t ms (poll hanging)"
+[ "$t" -lt 500 ] || fail "Esc took $t ms"
+keys Enter
+wait_for "Cancelled" 10
+[ "$(journal_sql "select state from sales order by id desc limit 1")" = cancelled ] ||
+	fail "the sale is not cancelled in the journal"
+keys Enter
+wait_for "Choose the payment"
+keys Escape
+kiosk_wait_exit 10
+[ "$KIOSK_STATUS" = 0 ] || fail "exit status $KIOSK_STATUS"
+e2e_log "smoke_hang: ok"
