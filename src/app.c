@@ -218,10 +218,44 @@ static void redraw(pk_app *app)
 
 /* ---- keys --------------------------------------------------------------- */
 
+/* A numeric keypad in application mode (keypad() turns it on) sends
+ * ESC O x; terminfo names only a few of these, so we bind them all, or a
+ * keypad digit would arrive as Esc + 'O' + a letter. */
+#define PK_KEYPAD_BASE 0x500
+static const struct keypad_seq {
+	const char *seq;
+	int key;
+} keypad_seqs[] = {
+	{ "\033Op", '0' }, { "\033Oq", '1' }, { "\033Or", '2' }, { "\033Os", '3' },
+	{ "\033Ot", '4' }, { "\033Ou", '5' }, { "\033Ov", '6' }, { "\033Ow", '7' },
+	{ "\033Ox", '8' }, { "\033Oy", '9' }, { "\033On", '.' }, { "\033Oj", '*' },
+	{ "\033Ok", '+' }, { "\033Om", '-' }, { "\033Oo", '/' }, { "\033OM", PK_K_ENTER },
+	{ "\033OE", '5' },
+};
+
+static void bind_keypad(void)
+{
+	for (size_t i = 0; i < sizeof keypad_seqs / sizeof keypad_seqs[0]; i++)
+		define_key(keypad_seqs[i].seq, PK_KEYPAD_BASE + (int)i);
+}
+
 static int translate_key(int rc, wint_t wc)
 {
 	if (rc == KEY_CODE_YES) {
+		int n = (int)(sizeof keypad_seqs / sizeof keypad_seqs[0]);
+		if ((int)wc >= PK_KEYPAD_BASE && (int)wc < PK_KEYPAD_BASE + n)
+			return keypad_seqs[(int)wc - PK_KEYPAD_BASE].key;
 		switch (wc) {
+		case KEY_A1:
+			return '7';
+		case KEY_A3:
+			return '9';
+		case KEY_B2:
+			return '5';
+		case KEY_C1:
+			return '1';
+		case KEY_C3:
+			return '3';
 		case KEY_ENTER:
 			return PK_K_ENTER;
 		case KEY_BACKSPACE:
@@ -340,6 +374,7 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 	nonl();
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
+	bind_keypad();
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);

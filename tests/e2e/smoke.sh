@@ -38,9 +38,9 @@ keys Enter
 wait_for "Choose the payment"
 
 step "Wavepay: amount"
-keys 1
+keys KP1
 wait_for "Amount in MMK"
-keys 5 0 0 0 Enter
+keys KP5 KP0 KP0 KP0 KPEnter   # the numeric keypad (application mode)
 wait_for "Transaction ID:"
 assert_screen "Pay 5,000 MMK to this Wavepay number"
 wallet=$(journal_sql "select identifier from sales where method = 'wavepay' order by id desc limit 1")
