@@ -126,14 +126,17 @@ sandbox_post() {
 sandbox_settle() { sandbox_post /_sandbox/settle "{\"order_id\":\"$1\",\"status\":\"$2\"}"; }
 sandbox_fault() { sandbox_post /_sandbox/fault "{\"call\":\"$1\",\"mode\":\"$2\",\"count\":${3:-1}}"; }
 
-# kiosk_start [-s COLSxROWS] [-e VAR=VALUE]... [-j JOURNAL] [-- ] [KIOSK ARGS]
+# kiosk_start [-s COLSxROWS] [-e VAR=VALUE]... [-j JOURNAL] [-t] [-- ] [KIOSK ARGS]
+# -t: training as a new user would start it: no gateway, no journal given
+# (the kiosk starts its own sandbox; PATH has $PK_SANDBOX's folder).
 # Runs the kiosk against the sandbox in a private tmux server.  The pane
 # stays after the kiosk exits (its status in $E2E_TMP/kiosk.status, the
 # terminal settings before/after in kiosk.stty.{before,after}).
 kiosk_start() {
-	local size=80x24 envs=() journal=$KIOSK_JOURNAL
+	local size=80x24 envs=() journal=$KIOSK_JOURNAL training=0
 	while [ $# -gt 0 ]; do
 		case $1 in
+		-t) training=1; shift ;;
 		-s) size=$2; shift 2 ;;
 		-e) envs+=("$2"); shift 2 ;;
 		-j) journal=$2; shift 2 ;;
@@ -150,10 +153,16 @@ kiosk_start() {
 		printf 'export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8\n'
 		printf 'unset LANGUAGE PAYKIOSK_CONFIG\n'
 		printf 'export XDG_CONFIG_HOME=%q XDG_DATA_HOME=%q\n' "$E2E_TMP/config" "$E2E_TMP/data"
-		if [ -n "$SANDBOX_URL" ]; then
-			printf 'export PAYKIOSK_API_URL=%q PAYKIOSK_SECRET=%q\n' "$SANDBOX_URL" "$SANDBOX_SECRET"
+		printf 'unset PAYKIOSK_API_URL PAYKIOSK_SECRET PAYKIOSK_SECRET_FILE PAYKIOSK_JOURNAL\n'
+		if [ $training = 1 ]; then
+			printf 'export PATH=%q:"$PATH"\n' "$(dirname "$PK_SANDBOX")"
+		else
+			if [ -n "$SANDBOX_URL" ]; then
+				printf 'export PAYKIOSK_API_URL=%q PAYKIOSK_SECRET=%q\n' "$SANDBOX_URL" "$SANDBOX_SECRET"
+			fi
+			printf 'export PAYKIOSK_JOURNAL=%q\n' "$journal"
 		fi
-		printf 'export PAYKIOSK_JOURNAL=%q PAYKIOSK_LABEL=e2e-counter\n' "$journal"
+		printf 'export PAYKIOSK_LABEL=e2e-counter\n'
 		[ -n "${PAYKIOSK_LOCALEDIR:-}" ] && printf 'export PAYKIOSK_LOCALEDIR=%q\n' "$PAYKIOSK_LOCALEDIR"
 		printf 'export ASAN_OPTIONS=%q UBSAN_OPTIONS=%q\n' "${ASAN_OPTIONS:-}" "${UBSAN_OPTIONS:-}"
 		local e
