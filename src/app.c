@@ -301,8 +301,8 @@ static void dispatch(pk_app *app, int key)
 	}
 	pk_screen *target = app->modal ? app->modal : app->screen;
 	int r = target->ops->key ? target->ops->key(target, app, key) : PK_KEY_UNUSED;
-	(void)r;
-	app->dirty = true;
+	if (r != PK_KEY_UNUSED)
+		app->dirty = true;
 }
 
 static void read_keys(pk_app *app)

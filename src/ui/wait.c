@@ -79,18 +79,10 @@ static int wait_key(pk_screen *s, pk_app *app, int key)
 	return PK_KEY_UNUSED;
 }
 
-static int wait_tick(pk_screen *s, pk_app *app)
-{
-	(void)s;
-	(void)app;
-	return PK_KEY_UNUSED;
-}
-
 static const pk_screen_ops wait_ops = {
 	.name = "wait",
 	.draw = wait_draw,
 	.key = wait_key,
-	.tick = wait_tick,
 };
 
 pk_screen *pk_wait_new(void)
