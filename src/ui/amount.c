@@ -86,6 +86,9 @@ static int amount_key(pk_screen *s, pk_app *app, int key)
 				return PK_KEY_REDRAW;
 			}
 			/* The sale exists: its screen shows the problem (retry / give up). */
+			app->sale_err = err;
+		} else {
+			pk_error_clear(&app->sale_err);
 		}
 		pk_app_follow_sale(app);
 		return PK_KEY_HANDLED;

@@ -19,9 +19,16 @@ static void give_up(pk_app *app, void *ud)
 		pk_app_home(app);
 }
 
-static bool failed(const pk_flow_view *v)
+/* The problem to show, or NULL while the gateway is being asked. */
+static const pk_error *problem(const pk_app *app, const pk_flow_view *v)
 {
-	return !v->busy && v->last_error && v->last_error->kind != PK_OK;
+	if (v->busy)
+		return NULL;
+	if (v->last_error && v->last_error->kind != PK_OK)
+		return v->last_error;
+	if (app->sale_err.kind != PK_OK)
+		return &app->sale_err;
+	return NULL;
 }
 
 static void wait_draw(pk_screen *s, pk_app *app, int rows, int cols)
@@ -41,10 +48,11 @@ static void wait_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	pk_money_display(v.sale->amount, v.sale->currency, amount, sizeof amount);
 	pk_draw_center(y, 0, cols, amount, A_BOLD);
 	y += 2;
-	if (failed(&v)) {
+	const pk_error *e = problem(app, &v);
+	if (e) {
 		y += pk_draw_wrap(y, x, w, 2, _("Could not reach the gateway"),
 				  pk_role_attr(PK_ROLE_BAD), 1);
-		y += pk_draw_wrap(y, x, w, 3, v.last_error->msg, A_NORMAL, 1);
+		y += pk_draw_wrap(y, x, w, 3, e->msg, A_NORMAL, 1);
 		y++;
 		pk_draw_wrap(y, x, w, 3,
 			     _("Nothing was charged. Try again, or give up this sale."), A_NORMAL, 1);
@@ -67,8 +75,11 @@ static int wait_key(pk_screen *s, pk_app *app, int key)
 	pk_flow_view v;
 	pk_flow_view_get(app->flow, &v);
 	pk_error err;
-	if (key == PK_K_ENTER && v.sale && failed(&v)) {
-		pk_flow_retry(app->flow, &err);
+	if (key == PK_K_ENTER && v.sale && problem(app, &v)) {
+		if (pk_flow_retry(app->flow, &err) < 0)
+			app->sale_err = err;
+		else
+			pk_error_clear(&app->sale_err);
 		return PK_KEY_REDRAW;
 	}
 	if (key == PK_K_ESC) {
