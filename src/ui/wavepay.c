@@ -43,7 +43,7 @@ static void wavepay_draw(pk_screen *s, pk_app *app, int rows, int cols)
 
 	pk_draw_center(y++, 0, cols, _("Pay to this Wavepay number"), A_BOLD);
 	int bw = pk_big_width(sale->identifier);
-	bool big = bw <= cols - 2 && rows >= 22;
+	bool big = bw <= cols - 2 && rows >= PK_UI_MIN_ROWS;
 	if (big) {
 		pk_big_draw(y, (cols - bw) / 2, sale->identifier, pk_role_attr(PK_ROLE_TITLE));
 		y += PK_BIG_ROWS;
