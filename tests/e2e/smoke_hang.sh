@@ -59,6 +59,21 @@ wait_for "Cancelled" 10
 	fail "the sale is not cancelled in the journal"
 keys Enter
 wait_for "Choose the payment"
+
+step "a poll without an answer: retrying, then paid"
+keys 2
+wait_for "Amount in INR"
+keys 4 0 Enter
+wait_for "Scan with any UPI app"
+order=$(screen_order_id)
+sandbox_fault upi_status reset 2 >/dev/null
+wait_for "Connection problem" 10
+[ "$(journal_sql "select state from sales where order_id = '$order'")" = awaiting_payment ] ||
+	fail "a lost poll changed the sale"
+sandbox_settle "$order" success >/dev/null
+wait_for "Paid" 20
+keys Enter
+wait_for "Choose the payment"
 keys Escape
 kiosk_wait_exit 10
 [ "$KIOSK_STATUS" = 0 ] || fail "exit status $KIOSK_STATUS"
