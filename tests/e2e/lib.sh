@@ -12,6 +12,8 @@
 #   screen                        # the pane as text
 #   qr_decode                     # the QR on the pane -> zbarimg text
 #   journal_sql "select ..."      # read the kiosk's journal
+#   last_sale state               # a column of the newest sale
+#   wait_for_re REGEX [SECONDS]   # extended regex on the pane
 #   sandbox_post PATH JSON        # control calls (settle, fault); GET if JSON empty
 #   kiosk_wait_exit [SECONDS]     # KIOSK_STATUS = exit status
 #   fail "message"                # print the screen and exit 1
@@ -294,5 +296,16 @@ qr_decode() {
 	zbarimg --nodbus -q --raw "$pbm" 2>/dev/null
 }
 
-# The order id shown on the QR or result screen ("Order 0123abcd...").
+# wait_for_re REGEX [SECONDS]: like wait_for with an extended regex.
+_has_re() { screen | grep -qE -- "$1"; }
+wait_for_re() {
+	poll_until "${2:-10}" _has_re "$1" || fail "/$1/ did not appear within ${2:-10} s"
+}
+
+# A column of the newest sale in the kiosk's journal (any language):
+# last_sale order_id | state | qr_data | identifier | key1 ...
+last_sale() { journal_sql "select $1 from sales order by id desc limit 1"; }
+
+# The order id shown on the QR or result screen ("Order 0123abcd...";
+# English screens only - use last_sale order_id otherwise).
 screen_order_id() { screen | grep -o 'Order [0-9a-zA-Z_-]*' | head -n 1 | cut -d' ' -f2; }
