@@ -29,7 +29,11 @@ int pk_chrome_top(pk_app *app, int y, int x, int w)
 	const pk_config *cfg = app->cfg;
 	const char *who = cfg->shop_name && *cfg->shop_name ? cfg->shop_name : cfg->label;
 	char left[256];
-	snprintf(left, sizeof left, " paykiosk · %s", who ? who : "");
+	/* Narrow (beside the QR): the shop or terminal name alone. */
+	if (w < 50)
+		snprintf(left, sizeof left, " %s", who ? who : "");
+	else
+		snprintf(left, sizeof left, " paykiosk · %s", who ? who : "");
 	char right[64];
 	snprintf(right, sizeof right, "%s ", lang_own_name(pk_i18n_lang()));
 	int rw = pk_text_width(right);
