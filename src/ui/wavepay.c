@@ -152,8 +152,19 @@ static int wavepay_key(pk_screen *s, pk_app *app, int key)
 	return PK_KEY_UNUSED;
 }
 
+/* A sale re-checked or resumed shows the ID it was activated with. */
+static void wavepay_enter(pk_screen *s, pk_app *app)
+{
+	wavepay_screen *w = s->priv;
+	pk_flow_view v;
+	pk_flow_view_get(app->flow, &v);
+	if (w->field.len == 0 && v.sale && v.sale->key1[0])
+		pk_field_set(&w->field, v.sale->key1);
+}
+
 static const pk_screen_ops wavepay_ops = {
 	.name = "wavepay",
+	.enter = wavepay_enter,
 	.draw = wavepay_draw,
 	.key = wavepay_key,
 };
