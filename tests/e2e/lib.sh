@@ -79,7 +79,7 @@ e2e_init() {
 	[ -n "${PK_KIOSK:-}" ] && [ -x "$PK_KIOSK" ] || { echo "e2e: PK_KIOSK not set" >&2; exit 1; }
 	[ -n "${PK_SANDBOX:-}" ] && [ -x "$PK_SANDBOX" ] || { echo "e2e: PK_SANDBOX not set" >&2; exit 1; }
 	export LANG=C.UTF-8 LC_ALL=C.UTF-8
-	unset LANGUAGE
+	unset LANGUAGE TMUX TMUX_PANE
 	E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pk-e2e.XXXXXX")
 	E2E_SOCK="pk-e2e-$$-${RANDOM}"
 	KIOSK_JOURNAL="$E2E_TMP/journal.db"
