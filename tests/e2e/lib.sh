@@ -16,6 +16,7 @@
 #   wait_for_re REGEX [SECONDS]   # extended regex on the pane
 #   sandbox_post PATH JSON        # control calls (settle, fault); GET if JSON empty
 #   kiosk_wait_exit [SECONDS]     # KIOSK_STATUS = exit status
+#   kiosk_close                   # stop the tmux server (before a restart)
 #   fail "message"                # print the screen and exit 1
 #
 # Needs: tmux, curl, zbarimg, sqlite3.  Env (set by CTest): PK_KIOSK,
@@ -177,10 +178,19 @@ kiosk_start() {
 		printf 'echo "KIOSK EXITED $st"\nexec sleep 600\n'
 	} > "$run"
 	chmod +x "$run"
-	tmux -L "$E2E_SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" -s kiosk "$run" ||
-		fail "tmux did not start"
+	# A server that is still shutting down (kiosk_close) can refuse once.
+	_tmux_new() { tmux -L "$E2E_SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" -s kiosk "$run" 2>/dev/null; }
+	poll_until 5 _tmux_new || fail "tmux did not start"
 	tmux -L "$E2E_SOCK" set-option -g status off >/dev/null
 	tmux -L "$E2E_SOCK" resize-window -t kiosk -x "$cols" -y "$rows" 2>/dev/null || true
+}
+
+# Close the tmux server (and whatever runs in it); wait until it is gone
+# so the next kiosk_start gets a fresh one.
+_tmux_gone() { ! tmux -L "$E2E_SOCK" list-sessions >/dev/null 2>&1; }
+kiosk_close() {
+	tmux -L "$E2E_SOCK" kill-server 2>/dev/null || true
+	poll_until 5 _tmux_gone || fail "the tmux server did not stop"
 }
 
 kiosk_pid() { tmux -L "$E2E_SOCK" display -p -t kiosk '#{pane_pid}'; }

@@ -47,7 +47,7 @@ order=$(screen_order_id)
 qr_data=$(last_sale qr_data)
 kill -KILL "$(kiosk_proc)"
 kiosk_wait_exit 5
-tmux -L "$E2E_SOCK" kill-server
+kiosk_close
 creates=$(grep -c 'create/upi_s' "$E2E_TMP/sandbox.log")
 
 step "restart: recovery notice, same QR"

@@ -33,7 +33,7 @@ for sig in TERM HUP INT; do
 	# The sale is still open in the journal: nothing was decided for it.
 	state=$(journal_sql "select state from sales order by id desc limit 1")
 	[ "$state" = awaiting_payment ] || fail "sale state after SIG$sig: $state"
-	tmux -L "$E2E_SOCK" kill-server
+	kiosk_close
 done
 
 step "SIGSEGV: the crash handler restores the terminal"
@@ -43,7 +43,7 @@ kill -s SEGV "$pid"
 kiosk_wait_exit 10
 [ "$KIOSK_STATUS" = 139 ] || fail "exit status $KIOSK_STATUS after SIGSEGV (want 139)"
 assert_terminal_restored
-tmux -L "$E2E_SOCK" kill-server
+kiosk_close
 
 step "not a terminal: a clear message, exit 2"
 out=$(PAYKIOSK_API_URL=$SANDBOX_URL PAYKIOSK_SECRET=$SANDBOX_SECRET \
