@@ -110,7 +110,7 @@ sandbox_start() {
 	PAYKASSMA_SANDBOX_SECRET="$SANDBOX_SECRET" "$PK_SANDBOX" --port 0 \
 		--log "$E2E_TMP/sandbox.log" "$@" > "$E2E_TMP/sandbox.url" 2> "$E2E_TMP/sandbox.err" &
 	SANDBOX_PID=$!
-	poll_until 5 _url_ready || fail "the sandbox printed no URL: $(cat "$E2E_TMP/sandbox.err")"
+	poll_until 10 _url_ready || fail "the sandbox printed no URL: $(cat "$E2E_TMP/sandbox.err")"
 	SANDBOX_URL=$(head -n 1 "$E2E_TMP/sandbox.url")
 	e2e_log "sandbox at $SANDBOX_URL (pid $SANDBOX_PID)"
 }
