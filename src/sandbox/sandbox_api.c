@@ -1,0 +1,698 @@
+/* sandbox_api.c - what the sandbox answers: request validation against the
+ * spec's tables and the scenario logic (orders, activations, faults,
+ * control calls).  No HTTP here: a request comes in as method, path,
+ * secret and body; an sb_reply goes out. */
+#include "sandbox/sandbox.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+static const char *const call_names[SB_CALL__COUNT] = {
+	[SB_WAVEPAY_CREATE] = "wavepay_create", [SB_WAVEPAY_ACTIVATE] = "wavepay_activate",
+	[SB_UPI_CREATE] = "upi_create", [SB_UPI_STATUS] = "upi_status",
+	[SB_SETTLE] = "settle", [SB_FAULT] = "fault", [SB_STATS] = "stats",
+};
+
+static const char *const fault_names[SB_FAULT__COUNT] = {
+	[SB_FAULT_NONE] = "none", [SB_FAULT_HTTP500_HTML] = "http500_html",
+	[SB_FAULT_EMPTY] = "empty", [SB_FAULT_SINGLE_QUOTE] = "single_quote_fail",
+	[SB_FAULT_WRONG_SHAPE] = "wrong_shape", [SB_FAULT_NOT_UPI] = "not_upi",
+	[SB_FAULT_HUGE_BODY] = "huge_body", [SB_FAULT_HANG] = "hang",
+	[SB_FAULT_TRICKLE] = "trickle", [SB_FAULT_RESET] = "reset",
+};
+
+static const char PENDING_MSG[] =
+	"The deposit status check has been started. The operation may take longer than "
+	"expected. Upon completion of the verification, the funds will be credited to your account";
+
+const char *sb_call_name(sb_call c)
+{
+	return (unsigned)c < SB_CALL__COUNT ? call_names[c] : "unknown";
+}
+
+int sb_state_init(sb_state *st)
+{
+	memset(st, 0, sizeof *st);
+	if (pthread_mutex_init(&st->mu, NULL) != 0)
+		return -1;
+	if (pthread_cond_init(&st->cond, NULL) != 0) {
+		pthread_mutex_destroy(&st->mu);
+		return -1;
+	}
+	if (getrandom(&st->rng, sizeof st->rng, 0) != (ssize_t)sizeof st->rng || st->rng == 0)
+		st->rng = (uint64_t)time(NULL) * 2654435761u + 1;
+	st->opt.processing_polls = 0;
+	return 0;
+}
+
+void sb_state_free(sb_state *st)
+{
+	for (size_t i = 0; i < st->n_pb; i++)
+		free(st->pb[i].json);
+	free(st->pb);
+	free(st->orders);
+	free(st->acts);
+	pthread_cond_destroy(&st->cond);
+	pthread_mutex_destroy(&st->mu);
+	explicit_bzero(st->secret, sizeof st->secret);
+}
+
+bool sb_wait_or_stop(sb_state *st, long ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&st->mu);
+	while (!st->stopping) {
+		if (pthread_cond_timedwait(&st->cond, &st->mu, &until) != 0)
+			break;
+	}
+	bool stopping = st->stopping;
+	pthread_mutex_unlock(&st->mu);
+	return stopping;
+}
+
+void sb_reply_free(sb_reply *r)
+{
+	free(r->body);
+	r->body = NULL;
+}
+
+static uint64_t rnd(sb_state *st)
+{
+	uint64_t x = st->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	st->rng = x;
+	return x;
+}
+
+static void reply_json(sb_reply *r, unsigned status, cJSON *obj)
+{
+	r->status = status;
+	r->body = cJSON_PrintUnformatted(obj);
+	r->len = r->body ? strlen(r->body) : 0;
+	r->content_type = "application/json";
+	cJSON_Delete(obj);
+}
+
+static void reply_fail(sb_reply *r, unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void reply_fail(sb_reply *r, unsigned status, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", "fail");
+	cJSON_AddStringToObject(o, "message", msg);
+	reply_json(r, status, o);
+}
+
+static void reply_raw(sb_reply *r, unsigned status, const char *ctype, const char *text)
+{
+	r->status = status;
+	r->body = strdup(text);
+	r->len = r->body ? strlen(r->body) : 0;
+	r->content_type = ctype;
+}
+
+/* --- validation helpers: each returns 0 or fills the fail reply --- */
+
+static int need_string(cJSON *req, const char *field, size_t maxlen, const char **out,
+		       sb_reply *r)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(req, field);
+	if (!v) {
+		reply_fail(r, 200, "%s: required", field);
+		return -1;
+	}
+	if (!cJSON_IsString(v)) {
+		reply_fail(r, 200, "%s: must be a string", field);
+		return -1;
+	}
+	size_t len = strlen(v->valuestring);
+	if (len == 0) {
+		reply_fail(r, 200, "%s: must not be empty", field);
+		return -1;
+	}
+	if (maxlen && len > maxlen) {
+		reply_fail(r, 200, "%s: longer than %zu characters", field, maxlen);
+		return -1;
+	}
+	*out = v->valuestring;
+	return 0;
+}
+
+/* amount: a JSON number > 0 with at most `decimals` decimals -> minor units */
+static int need_amount(cJSON *req, int decimals, int64_t *minor, sb_reply *r)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(req, "amount");
+	if (!v) {
+		reply_fail(r, 200, "amount: required");
+		return -1;
+	}
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+		reply_fail(r, 200, "amount: must be a number");
+		return -1;
+	}
+	double scale = decimals == 2 ? 100.0 : 1.0;
+	double m = v->valuedouble * scale;
+	double rounded = floor(m + 0.5);
+	if (v->valuedouble <= 0 || fabs(m - rounded) > 1e-6 || rounded > 1e12) {
+		reply_fail(r, 200, decimals ? "amount: must be positive with at most 2 decimals"
+					    : "amount: must be a positive whole number");
+		return -1;
+	}
+	*minor = (int64_t)rounded;
+	return 0;
+}
+
+static void amount_text(int64_t minor, int decimals, char *buf, size_t len)
+{
+	if (decimals == 2)
+		snprintf(buf, len, "%lld.%02lld", (long long)(minor / 100), (long long)(minor % 100));
+	else
+		snprintf(buf, len, "%lld", (long long)minor);
+}
+
+static cJSON *amount_json(int64_t minor, int decimals)
+{
+	char buf[32];
+	if (decimals == 2 && minor % 100 != 0) {
+		amount_text(minor, 2, buf, sizeof buf);
+		size_t n = strlen(buf);
+		if (buf[n - 1] == '0')
+			buf[n - 1] = '\0';
+		return cJSON_CreateRaw(buf);
+	}
+	snprintf(buf, sizeof buf, "%lld", (long long)(decimals == 2 ? minor / 100 : minor));
+	return cJSON_CreateRaw(buf);
+}
+
+static sb_order *find_order(sb_state *st, const char *order_id)
+{
+	for (size_t i = 0; i < st->n_orders; i++)
+		if (strcmp(st->orders[i].order_id, order_id) == 0)
+			return &st->orders[i];
+	return NULL;
+}
+
+static void *grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *p = realloc(arr, ncap * size);
+	if (p)
+		*cap = ncap;
+	return p;
+}
+
+static void now_text(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* The spec 2c shape; signature = FNV-1a of the body fields, hex (documented
+ * in the README of the sandbox: a stand-in, not Paykassma's algorithm). */
+static void queue_postback(sb_state *st, const char *wallet_type, const char *currency,
+			   int64_t minor, int decimals, const char *label, const char *ctid,
+			   const char *txid)
+{
+	if (!st->opt.postback_url[0])
+		return;
+	char when[32], sig[41];
+	now_text(when, sizeof when);
+	uint64_t h = 1469598103934665603ull;
+	const char *parts[] = { wallet_type, currency, label, ctid, txid };
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		for (const char *p = parts[i]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	snprintf(sig, sizeof sig, "%016llx%016llx%08x", (unsigned long long)h,
+		 (unsigned long long)(h * 31), (unsigned)(h >> 7));
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "signature", sig);
+	cJSON_AddStringToObject(o, "wallet_type", wallet_type);
+	cJSON_AddItemToObject(o, "amount", amount_json(minor, decimals));
+	cJSON_AddStringToObject(o, "currency_code", currency);
+	cJSON_AddStringToObject(o, "label", label);
+	cJSON_AddStringToObject(o, "direction", "ingoing");
+	cJSON_AddStringToObject(o, "created_datetime", when);
+	cJSON *arr = cJSON_AddArrayToObject(o, "additional_data");
+	cJSON *d = cJSON_CreateObject();
+	char amt[32];
+	amount_text(minor, decimals, amt, sizeof amt);
+	cJSON_AddStringToObject(d, "activated_datetime", when);
+	cJSON_AddStringToObject(d, "amount", amt);
+	cJSON_AddStringToObject(d, "currency_code", currency);
+	cJSON_AddStringToObject(d, "wallet_type", wallet_type);
+	cJSON_AddStringToObject(d, "transaction_id", txid);
+	cJSON_AddStringToObject(d, "plugin_custom_order_id", ctid);
+	cJSON_AddNumberToObject(d, "transaction_type", 0);
+	cJSON_AddItemToArray(arr, d);
+	char *json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (json)
+		sb_postback_queue(st, json);
+}
+
+static void settle_due(sb_state *st, sb_order *o)
+{
+	if (strcmp(o->status, "processing") != 0)
+		return;
+	if (o->polls_left == 0 && o->outcome[0]) {
+		snprintf(o->status, sizeof o->status, "%s", o->outcome);
+	} else if (st->opt.auto_settle_s > 0 && time(NULL) - o->created >= st->opt.auto_settle_s) {
+		snprintf(o->status, sizeof o->status, "success");
+	}
+	if (strcmp(o->status, "success") == 0 && !o->postback_queued) {
+		o->postback_queued = true;
+		queue_postback(st, "upi_s", "INR", o->amount, 2, o->label, o->ctid, o->order_id);
+	}
+}
+
+/* --- the four API calls --- */
+
+static void wavepay_create(sb_state *st, cJSON *req, sb_reply *r)
+{
+	const char *cur, *label;
+	if (need_string(req, "currency", 3, &cur, r) || need_string(req, "label", 190, &label, r))
+		return;
+	if (strcmp(cur, "MMK") != 0) {
+		reply_fail(r, 200, "currency: Wavepay takes MMK only");
+		return;
+	}
+	char ident[16];
+	snprintf(ident, sizeof ident, "09%09llu", (unsigned long long)(rnd(st) % 1000000000ull));
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", "ok");
+	cJSON *params = cJSON_AddObjectToObject(o, "params");
+	cJSON_AddStringToObject(params, "identifier", ident);
+	reply_json(r, 200, o);
+}
+
+static void wavepay_activate(sb_state *st, cJSON *req, sb_reply *r)
+{
+	const char *cur, *wt, *label, *key1, *ctid;
+	int64_t amount;
+	if (need_string(req, "currency_code", 3, &cur, r) ||
+	    need_string(req, "wallet_type", 190, &wt, r) ||
+	    need_string(req, "label", 190, &label, r) || need_string(req, "key1", 11, &key1, r) ||
+	    need_amount(req, 0, &amount, r) ||
+	    need_string(req, "custom_transaction_id", 190, &ctid, r))
+		return;
+	if (strcmp(cur, "MMK") != 0) {
+		reply_fail(r, 200, "currency_code: Wavepay takes MMK only");
+		return;
+	}
+	if (strcasecmp(wt, "wavepay") != 0) {
+		reply_fail(r, 200, "wallet_type: unknown wallet type");
+		return;
+	}
+	for (const char *p = key1; *p; p++)
+		if (*p < '0' || *p > '9') {
+			reply_fail(r, 200, "key1: digits only");
+			return;
+		}
+	for (size_t i = 0; i < st->n_acts; i++) {
+		sb_activation *a = &st->acts[i];
+		if (strcmp(a->ctid, ctid) == 0) {
+			if (strcmp(a->key1, key1) == 0 && strcmp(a->label, label) == 0 &&
+			    a->amount == amount) {
+				reply_raw(r, 200, "application/json", a->answer); /* idempotent replay */
+				return;
+			}
+			reply_fail(r, 200, "custom_transaction_id: already used");
+			return;
+		}
+		if (a->credited && strcmp(a->key1, key1) == 0) {
+			reply_fail(r, 200, "Transaction already used");
+			return;
+		}
+	}
+	cJSON *o = cJSON_CreateObject();
+	bool credited = false;
+	int64_t deposit = amount;
+	switch (key1[0]) {
+	case '2':
+		deposit = amount + 500;
+		/* fall through */
+	default:
+	case '1':
+		credited = true;
+		cJSON_AddStringToObject(o, "status", "ok");
+		cJSON_AddBoolToObject(o, "deposit", 1);
+		cJSON_AddItemToObject(o, "deposit_amount", amount_json(deposit, 0));
+		cJSON *c = cJSON_AddObjectToObject(o, "currency");
+		cJSON_AddStringToObject(c, "code", "MMK");
+		cJSON_AddStringToObject(c, "symbol", "MMK");
+		break;
+	case '3':
+		cJSON_AddStringToObject(o, "status", "pending");
+		cJSON_AddStringToObject(o, "message", PENDING_MSG);
+		break;
+	case '4':
+		cJSON_AddStringToObject(o, "status", "possible_transaction_created");
+		cJSON_AddStringToObject(o, "message",
+					"Transaction not found. Possible transaction created");
+		break;
+	case '5':
+		cJSON_AddStringToObject(o, "status", "fail");
+		cJSON_AddStringToObject(o, "message", "Transaction declined");
+		break;
+	}
+	reply_json(r, 200, o);
+	sb_activation *arr = grow(st->acts, &st->cap_acts, st->n_acts, sizeof *arr);
+	if (!arr)
+		return;
+	st->acts = arr;
+	sb_activation *a = &arr[st->n_acts++];
+	memset(a, 0, sizeof *a);
+	snprintf(a->ctid, sizeof a->ctid, "%s", ctid);
+	snprintf(a->key1, sizeof a->key1, "%s", key1);
+	snprintf(a->label, sizeof a->label, "%s", label);
+	a->amount = amount;
+	a->credited = credited;
+	snprintf(a->answer, sizeof a->answer, "%s", r->body ? r->body : "");
+	if (credited)
+		queue_postback(st, "wavepay", "MMK", deposit, 0, label, ctid, key1);
+}
+
+static void upi_create(sb_state *st, cJSON *req, sb_reply *r, bool not_upi)
+{
+	const char *mode, *cur, *label, *wt, *ctid;
+	int64_t amount;
+	if (need_string(req, "mode", 0, &mode, r) || need_string(req, "currency", 3, &cur, r) ||
+	    need_string(req, "label", 190, &label, r) ||
+	    need_string(req, "wallet_type", 0, &wt, r) || need_amount(req, 2, &amount, r) ||
+	    need_string(req, "custom_transaction_id", 190, &ctid, r))
+		return;
+	if (strcmp(mode, "upi_collect_qr") != 0) {
+		reply_fail(r, 200, "mode: must be upi_collect_qr");
+		return;
+	}
+	if (strcmp(cur, "INR") != 0) {
+		reply_fail(r, 200, "currency: UPI takes INR only");
+		return;
+	}
+	if (strcmp(wt, "upi_s") != 0) {
+		reply_fail(r, 200, "wallet_type: must be upi_s");
+		return;
+	}
+	if (amount < 1000 || amount > 10000000) {
+		reply_fail(r, 200, "Amount is out of range");
+		return;
+	}
+	sb_order *o = NULL;
+	for (size_t i = 0; i < st->n_orders; i++)
+		if (strcmp(st->orders[i].ctid, ctid) == 0) {
+			o = &st->orders[i];
+			if (o->amount != amount || strcmp(o->label, label) != 0) {
+				reply_fail(r, 200, "custom_transaction_id: already used");
+				return;
+			}
+			break;
+		}
+	if (!o) {
+		sb_order *arr = grow(st->orders, &st->cap_orders, st->n_orders, sizeof *arr);
+		if (!arr) {
+			reply_fail(r, 500, "out of memory");
+			return;
+		}
+		st->orders = arr;
+		o = &arr[st->n_orders++];
+		memset(o, 0, sizeof *o);
+		snprintf(o->order_id, sizeof o->order_id, "%016llx", (unsigned long long)rnd(st));
+		snprintf(o->ctid, sizeof o->ctid, "%s", ctid);
+		snprintf(o->label, sizeof o->label, "%s", label);
+		o->amount = amount;
+		snprintf(o->status, sizeof o->status, "processing");
+		o->created = time(NULL);
+		o->polls_left = st->opt.upi_outcome[0] ? st->opt.processing_polls : -1;
+		snprintf(o->outcome, sizeof o->outcome, "%s", st->opt.upi_outcome);
+	}
+	char amt[32], qr[512];
+	amount_text(amount, 2, amt, sizeof amt);
+	if (not_upi)
+		snprintf(qr, sizeof qr, "http://evil.example/pay?am=%s", amt);
+	else
+		snprintf(qr, sizeof qr,
+			 "upi://pay?pa=paykiosk.sandbox@upi&pn=Paykiosk%%20Sandbox&am=%s&cu=INR"
+			 "&tn=%s&tr=%s",
+			 amt, o->order_id, o->order_id);
+	char *png = sb_qr_png_base64(qr);
+	cJSON *res = cJSON_CreateObject();
+	cJSON_AddStringToObject(res, "status", "ok");
+	cJSON *data = cJSON_AddObjectToObject(res, "data");
+	cJSON_AddStringToObject(data, "order_id", o->order_id);
+	cJSON_AddStringToObject(data, "qr_string", png ? png : "");
+	cJSON_AddStringToObject(data, "qr_data", qr);
+	cJSON_AddStringToObject(data, "message", "QR Code generated successfully");
+	free(png);
+	snprintf(r->order_id, sizeof r->order_id, "%s", o->order_id);
+	reply_json(r, 200, res);
+}
+
+static void upi_status(sb_state *st, cJSON *req, sb_reply *r)
+{
+	const char *oid;
+	if (need_string(req, "order_id", 0, &oid, r))
+		return;
+	sb_order *o = find_order(st, oid);
+	if (!o) {
+		reply_fail(r, 200, "Order not found");
+		return;
+	}
+	snprintf(r->order_id, sizeof r->order_id, "%s", o->order_id);
+	settle_due(st, o);
+	const char *status = o->status;
+	if (strcmp(o->status, "processing") == 0 && o->polls_left > 0)
+		o->polls_left--;
+	cJSON *res = cJSON_CreateObject();
+	cJSON_AddStringToObject(res, "status", status);
+	reply_json(r, 200, res);
+}
+
+/* --- control calls --- */
+
+static void settle(sb_state *st, cJSON *req, sb_reply *r)
+{
+	const char *oid, *status;
+	if (need_string(req, "order_id", 0, &oid, r) || need_string(req, "status", 16, &status, r))
+		return;
+	if (strcmp(status, "success") != 0 && strcmp(status, "failed") != 0) {
+		reply_fail(r, 200, "status: success or failed");
+		return;
+	}
+	sb_order *o = find_order(st, oid);
+	if (!o) {
+		reply_fail(r, 200, "Order not found");
+		return;
+	}
+	cJSON *after = cJSON_GetObjectItemCaseSensitive(req, "after_polls");
+	if (cJSON_IsNumber(after) && after->valuedouble >= 1) {
+		o->polls_left = (int)after->valuedouble;
+		snprintf(o->outcome, sizeof o->outcome, "%s", status);
+	} else {
+		o->polls_left = 0;
+		snprintf(o->outcome, sizeof o->outcome, "%s", status);
+		settle_due(st, o);
+	}
+	snprintf(r->order_id, sizeof r->order_id, "%s", o->order_id);
+	cJSON *res = cJSON_CreateObject();
+	cJSON_AddStringToObject(res, "status", "ok");
+	reply_json(r, 200, res);
+}
+
+static void fault(sb_state *st, cJSON *req, sb_reply *r)
+{
+	const char *call, *mode;
+	if (need_string(req, "call", 32, &call, r) || need_string(req, "mode", 32, &mode, r))
+		return;
+	int c = -2;
+	if (strcmp(call, "any") == 0)
+		c = -1;
+	for (int i = 0; i < SB_SETTLE; i++)
+		if (strcmp(call, call_names[i]) == 0)
+			c = i;
+	sb_fault_mode m = SB_FAULT_NONE;
+	for (int i = 1; i < SB_FAULT__COUNT; i++)
+		if (strcmp(mode, fault_names[i]) == 0)
+			m = (sb_fault_mode)i;
+	if (c == -2 || m == SB_FAULT_NONE) {
+		reply_fail(r, 200, c == -2 ? "call: unknown" : "mode: unknown");
+		return;
+	}
+	cJSON *n = cJSON_GetObjectItemCaseSensitive(req, "count");
+	int count = cJSON_IsNumber(n) ? (int)n->valuedouble : 1;
+	if (st->n_faults >= sizeof st->faults / sizeof st->faults[0]) {
+		reply_fail(r, 200, "too many faults queued");
+		return;
+	}
+	st->faults[st->n_faults++] = (sb_fault){ .call = c, .mode = m, .count = count };
+	cJSON *res = cJSON_CreateObject();
+	cJSON_AddStringToObject(res, "status", "ok");
+	reply_json(r, 200, res);
+}
+
+static void stats(sb_state *st, sb_reply *r)
+{
+	cJSON *res = cJSON_CreateObject();
+	cJSON *req = cJSON_AddObjectToObject(res, "requests");
+	for (int i = 0; i <= SB_SETTLE; i++)
+		cJSON_AddNumberToObject(req, call_names[i], (double)st->requests[i]);
+	cJSON_AddNumberToObject(res, "connections", (double)st->connections);
+	cJSON *pb = cJSON_AddObjectToObject(res, "postbacks");
+	cJSON_AddNumberToObject(pb, "attempts", (double)st->postback_attempts);
+	cJSON_AddNumberToObject(pb, "delivered", (double)st->postback_delivered);
+	cJSON_AddNumberToObject(res, "orders", (double)st->n_orders);
+	reply_json(r, 200, res);
+}
+
+static sb_fault_mode take_fault(sb_state *st, sb_call call)
+{
+	for (size_t i = 0; i < st->n_faults; i++) {
+		sb_fault *f = &st->faults[i];
+		if (f->count > 0 && (f->call == -1 || f->call == (int)call)) {
+			sb_fault_mode m = f->mode;
+			if (--f->count == 0) {
+				memmove(f, f + 1, (st->n_faults - i - 1) * sizeof *f);
+				st->n_faults--;
+			}
+			return m;
+		}
+	}
+	return SB_FAULT_NONE;
+}
+
+static void apply_fault(sb_fault_mode m, sb_call call, sb_reply *r)
+{
+	r->fault = m;
+	switch (m) {
+	case SB_FAULT_HTTP500_HTML:
+		reply_raw(r, 500, "text/html",
+			  "<html><head><title>500 Internal Server Error</title></head><body>"
+			  "<h1>Internal Server Error</h1></body></html>");
+		break;
+	case SB_FAULT_EMPTY:
+		reply_raw(r, 200, "application/json", "");
+		break;
+	case SB_FAULT_SINGLE_QUOTE:
+		reply_raw(r, 200, "application/json",
+			  "{\n    'status': 'fail',\n    'message': 'MESSAGE'\n}");
+		break;
+	case SB_FAULT_WRONG_SHAPE:
+		reply_raw(r, 200, "application/json", "{\"status\":1,\"data\":[]}");
+		break;
+	case SB_FAULT_HUGE_BODY: {
+		size_t n = 1024 * 1024;
+		char *b = malloc(n + 32);
+		if (b) {
+			memcpy(b, "{\"status\":\"ok\",\"pad\":\"", 22);
+			memset(b + 22, 'x', n);
+			memcpy(b + 22 + n, "\"}", 3);
+			r->status = 200;
+			r->body = b;
+			r->len = strlen(b);
+			r->content_type = "application/json";
+		}
+		break;
+	}
+	case SB_FAULT_TRICKLE: /* a valid answer, one byte a second (HTTP layer) */
+		reply_raw(r, 200, "application/json",
+			  call == SB_UPI_STATUS ? "{\"status\":\"processing\"}"
+						: "{\"status\":\"fail\",\"message\":\"slow\"}");
+		break;
+	default: /* HANG, RESET: the HTTP layer acts; NOT_UPI: the handler */
+		break;
+	}
+}
+
+static int route(const char *path, sb_call *out)
+{
+	static const struct { const char *path; sb_call call; } routes[] = {
+		{ "/api/v1/transaction/create/wavepay", SB_WAVEPAY_CREATE },
+		{ "/api/v1/transaction/activate", SB_WAVEPAY_ACTIVATE },
+		{ "/api/v1/payment/create/upi_s", SB_UPI_CREATE },
+		{ "/api/v1/payment/upi_s/status", SB_UPI_STATUS },
+		{ "/_sandbox/settle", SB_SETTLE },
+		{ "/_sandbox/fault", SB_FAULT },
+		{ "/_sandbox/stats", SB_STATS },
+	};
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if (strcmp(path, routes[i].path) == 0) {
+			*out = routes[i].call;
+			return 0;
+		}
+	return -1;
+}
+
+void sb_handle(sb_state *st, const char *method, const char *path, const char *secret,
+	       const char *body, size_t len, sb_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	sb_call call;
+	if (route(path, &call) != 0) {
+		r->call = SB_CALL__COUNT;
+		reply_fail(r, 404, "Not found");
+		return;
+	}
+	r->call = call;
+	bool is_get = strcmp(method, "GET") == 0;
+	if ((call == SB_STATS && !is_get) || (call != SB_STATS && strcmp(method, "POST") != 0)) {
+		reply_fail(r, 405, "Method not allowed");
+		return;
+	}
+	pthread_mutex_lock(&st->mu);
+	st->requests[call]++;
+	if (!secret || strcmp(secret, st->secret) != 0) {
+		pthread_mutex_unlock(&st->mu);
+		reply_fail(r, 403, "Invalid secret");
+		return;
+	}
+	if (call == SB_STATS) {
+		stats(st, r);
+		pthread_mutex_unlock(&st->mu);
+		return;
+	}
+	sb_fault_mode fm = call < SB_SETTLE ? take_fault(st, call) : SB_FAULT_NONE;
+	if (fm != SB_FAULT_NONE && fm != SB_FAULT_NOT_UPI) {
+		pthread_mutex_unlock(&st->mu);
+		apply_fault(fm, call, r);
+		return;
+	}
+	cJSON *req = NULL;
+	if (len > SB_BODY_MAX)
+		reply_fail(r, 200, "Request body too large");
+	else if (!(req = cJSON_ParseWithLength(body ? body : "", len)) || !cJSON_IsObject(req))
+		reply_fail(r, 200, "Request body is not a JSON object");
+	else {
+		switch (call) {
+		case SB_WAVEPAY_CREATE: wavepay_create(st, req, r); break;
+		case SB_WAVEPAY_ACTIVATE: wavepay_activate(st, req, r); break;
+		case SB_UPI_CREATE: upi_create(st, req, r, fm == SB_FAULT_NOT_UPI); break;
+		case SB_UPI_STATUS: upi_status(st, req, r); break;
+		case SB_SETTLE: settle(st, req, r); break;
+		case SB_FAULT: fault(st, req, r); break;
+		default: reply_fail(r, 404, "Not found"); break;
+		}
+	}
+	pthread_mutex_unlock(&st->mu);
+	cJSON_Delete(req);
+}

@@ -1,0 +1,186 @@
+/* sandbox_main.c - paykassma-sandbox: a stand-in for the Paykassma gateway
+ * on loopback, for training mode, the tests, and merchants rehearsing an
+ * integration.  See --help. */
+#include <errno.h>
+#include <curl/curl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox.h"
+#include "sandbox/sandbox_http.h"
+
+static const char USAGE[] =
+	"usage: paykassma-sandbox [--listen 127.0.0.1|::1] [--port N] [--auto-settle S]\n"
+	"         [--upi-outcome success|failed] [--processing-polls N] [--delay-ms N]\n"
+	"         [--postback-url URL] [--log FILE] [--secret-file FILE] [--exit-on-stdin-eof]\n"
+	"The secret comes from PAYKASSMA_SANDBOX_SECRET, --secret-file (mode 0600), or the\n"
+	"training default \"training-secret\". Prints its base URL on stdout when ready.\n"
+	"API: the four Paykassma calls under /api/v1 (see docs). Control, same secret:\n"
+	"  POST /_sandbox/settle {\"order_id\":...,\"status\":\"success\"|\"failed\"[,\"after_polls\":N]}\n"
+	"  POST /_sandbox/fault  {\"call\":...|\"any\",\"mode\":...,\"count\":N}\n"
+	"  GET  /_sandbox/stats\n"
+	"Wavepay activation outcome by the first digit of key1: 1 credited, 2 credited\n"
+	"500 MMK more, 3 pending, 4 possible_transaction_created, 5 fail, other credited.\n";
+
+static int int_arg(const char *name, const char *v, int lo, int hi, int *out)
+{
+	char *end;
+	errno = 0;
+	long n = v ? strtol(v, &end, 10) : 0;
+	if (!v || errno || *end || n < lo || n > hi) {
+		fprintf(stderr, "paykassma-sandbox: %s needs a number from %d to %d\n", name, lo, hi);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+static int read_secret_file(const char *path, char *out, size_t len)
+{
+	struct stat sbuf;
+	FILE *f = fopen(path, "r");
+	if (!f || fstat(fileno(f), &sbuf) != 0) {
+		fprintf(stderr, "paykassma-sandbox: cannot read %s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	if (sbuf.st_mode & 077) {
+		fprintf(stderr, "paykassma-sandbox: %s is readable by other users; run: chmod 600 %s\n",
+			path, path);
+		fclose(f);
+		return -1;
+	}
+	if (!fgets(out, (int)len, f))
+		out[0] = '\0';
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
+	return out[0] ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *listen = "127.0.0.1", *log_path = NULL, *secret_file = NULL;
+	int port = 0, exit_on_eof = 0, rc = 1;
+	sb_state st;
+	if (sb_state_init(&st) != 0)
+		return 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int used = 1;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(USAGE, stdout);
+			sb_state_free(&st);
+			return 0;
+		} else if (!strcmp(a, "--listen") && v) {
+			listen = v;
+		} else if (!strcmp(a, "--port")) {
+			if (int_arg(a, v, 0, 65535, &port))
+				goto out;
+		} else if (!strcmp(a, "--auto-settle")) {
+			if (int_arg(a, v, 0, 86400, &st.opt.auto_settle_s))
+				goto out;
+		} else if (!strcmp(a, "--processing-polls")) {
+			if (int_arg(a, v, 0, 100000, &st.opt.processing_polls))
+				goto out;
+		} else if (!strcmp(a, "--delay-ms")) {
+			if (int_arg(a, v, 0, 600000, &st.opt.delay_ms))
+				goto out;
+		} else if (!strcmp(a, "--upi-outcome") && v &&
+			   (!strcmp(v, "success") || !strcmp(v, "failed"))) {
+			snprintf(st.opt.upi_outcome, sizeof st.opt.upi_outcome, "%s", v);
+		} else if (!strcmp(a, "--postback-url") && v && !strncmp(v, "http://127.", 11)) {
+			snprintf(st.opt.postback_url, sizeof st.opt.postback_url, "%s", v);
+		} else if (!strcmp(a, "--log") && v) {
+			log_path = v;
+		} else if (!strcmp(a, "--secret-file") && v) {
+			secret_file = v;
+		} else if (!strcmp(a, "--exit-on-stdin-eof")) {
+			exit_on_eof = 1;
+			used = 0;
+		} else {
+			fprintf(stderr, "paykassma-sandbox: bad option or value: %s\n%s", a, USAGE);
+			rc = 2;
+			goto out;
+		}
+		i += used;
+	}
+	if (strcmp(listen, "127.0.0.1") != 0 && strcmp(listen, "::1") != 0) {
+		fprintf(stderr, "paykassma-sandbox: --listen must be a loopback address "
+				"(127.0.0.1 or ::1), not %s\n", listen);
+		rc = 2;
+		goto out;
+	}
+	const char *env_secret = getenv("PAYKASSMA_SANDBOX_SECRET");
+	if (env_secret && *env_secret) {
+		snprintf(st.secret, sizeof st.secret, "%s", env_secret);
+	} else if (secret_file) {
+		if (read_secret_file(secret_file, st.secret, sizeof st.secret) != 0)
+			goto out;
+	} else {
+		snprintf(st.secret, sizeof st.secret, "training-secret");
+		fprintf(stderr, "paykassma-sandbox: using the training secret\n");
+	}
+	if (log_path && !(st.log = fopen(log_path, "a"))) {
+		fprintf(stderr, "paykassma-sandbox: cannot open log %s: %s\n", log_path,
+			strerror(errno));
+		goto out;
+	}
+	/* Quit signals are read from a signalfd; every thread inherits the mask. */
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	char url[128];
+	struct MHD_Daemon *d = sb_http_start(&st, listen, port, url, sizeof url);
+	if (!d) {
+		fprintf(stderr, "paykassma-sandbox: cannot listen on %s port %d\n", listen, port);
+		goto out_curl;
+	}
+	pthread_t pb;
+	bool pb_started = sb_postback_start(&st, &pb) == 0;
+	printf("%s\n", url);
+	fflush(stdout);
+	struct pollfd fds[2] = { { .fd = sfd, .events = POLLIN },
+				 { .fd = exit_on_eof ? 0 : -1, .events = POLLIN } };
+	for (;;) {
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents)
+			break;
+		if (fds[1].revents) {
+			char buf[256];
+			ssize_t n = read(0, buf, sizeof buf);
+			if (n <= 0)
+				break;
+		}
+	}
+	pthread_mutex_lock(&st.mu);
+	st.stopping = true;
+	pthread_cond_broadcast(&st.cond);
+	pthread_mutex_unlock(&st.mu);
+	MHD_stop_daemon(d);
+	if (pb_started)
+		pthread_join(pb, NULL);
+	rc = 0;
+out_curl:
+	curl_global_cleanup();
+	if (sfd >= 0)
+		close(sfd);
+out:
+	if (st.log)
+		fclose(st.log);
+	sb_state_free(&st);
+	return rc;
+}
