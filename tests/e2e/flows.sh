@@ -1,0 +1,93 @@
+# flows.sh - the outcomes the smoke tests do not reach, each read off the
+# real screen and checked in the journal: a UPI payment the cashier cancels
+# (the sale ends cancelled, polling stops), one the customer never confirms
+# (poll_timeout -> "Not confirmed yet" with the order id, not failed), a
+# create the gateway answers with HTTP 500 (the sale is refused, nothing
+# charged), and Wavepay "pending" and "fail" (the gateway's own message).
+source "$(dirname "$0")/lib.sh"
+e2e_init
+sandbox_start
+kiosk_start -- --poll-timeout 10 --poll-interval 1
+
+step "UPI: the cashier cancels"
+wait_for "Choose the payment"
+keys 2
+wait_for "Amount in INR"
+keys 2 0 0 Enter
+wait_for "Scan with any UPI app"
+order=$(screen_order_id)
+[ -n "$order" ] || fail "no order id"
+keys Escape
+wait_for "Cancel this payment?"
+keys Escape                       # no: the QR stays
+wait_for "Scan with any UPI app"
+refute_screen "Cancel this payment?"
+keys Escape
+wait_for "Cancel this payment?"
+keys Enter                        # yes
+wait_for "Cancelled" 10
+[ "$(journal_sql "select state from sales where order_id = '$order'")" = cancelled ] ||
+	fail "the journal does not say cancelled"
+polls=$(journal_sql "select count(*) from sale_history h join sales s on s.id = h.sale_id where s.order_id = '$order'")
+before=$(sandbox_post /_sandbox/stats | sed -n 's/.*"upi_status":\([0-9]*\).*/\1/p')
+sleep 2.5
+after=$(sandbox_post /_sandbox/stats | sed -n 's/.*"upi_status":\([0-9]*\).*/\1/p')
+[ "$before" = "$after" ] || fail "status polls went on after the cancel ($before -> $after)"
+keys Enter
+wait_for "Choose the payment"
+
+step "UPI: never confirmed within poll_timeout"
+keys 2
+wait_for "Amount in INR"
+keys 3 0 0 Enter
+wait_for "Scan with any UPI app"
+order=$(screen_order_id)
+wait_for "Time left 0:0" 8
+wait_for "Not confirmed yet" 15
+assert_screen "$order"
+[ "$(journal_sql "select state from sales where order_id = '$order'")" = unconfirmed ] ||
+	fail "the journal does not say unconfirmed"
+keys Enter
+wait_for "Choose the payment"
+
+step "UPI: the gateway answers the create with HTTP 500"
+sandbox_post /_sandbox/fault '{"call":"upi_create","mode":"http500_html","count":1}' >/dev/null
+keys 2
+wait_for "Amount in INR"
+keys 4 0 0 Enter
+wait_for "HTTP 500" 10
+assert_screen "Could not reach the gateway"
+refute_screen "Scan with any UPI app"
+keys Escape
+wait_for "Give up this sale? Nothing was charged."
+keys Enter
+wait_for "Choose the payment" 10
+[ "$(last_sale state)" = abandoned ] || fail "the journal does not say abandoned"
+
+step "Wavepay: pending"
+keys 1
+wait_for "Amount in MMK"
+keys 1 5 0 0 Enter
+wait_for "Transaction ID:"
+type_text "3234567890"
+keys Enter
+wait_for "The gateway is still checking; this sale stays open" 10
+[ "$(last_sale state)" = pending ] || fail "the journal does not say pending"
+keys Enter
+wait_for "Choose the payment"
+
+step "Wavepay: the gateway refuses (its own message)"
+keys 1
+wait_for "Amount in MMK"
+keys 2 5 0 0 Enter
+wait_for "Transaction ID:"
+type_text "5234567890"
+keys Enter
+wait_for "Transaction declined" 10
+[ "$(last_sale state)" = failed ] || fail "the journal does not say failed"
+keys Enter
+wait_for "Choose the payment"
+keys Escape
+kiosk_wait_exit 10
+[ "$KIOSK_STATUS" = 0 ] || fail "exit status $KIOSK_STATUS"
+e2e_log "flows: ok"
