@@ -15,7 +15,7 @@ script_only() { # script_only NAME REGEX: the screen has that script and no stra
 	local s word
 	s=$(screen)
 	printf '%s' "$s" | grep -qP "$2" || fail "no $1 text on the screen"
-	for word in $(printf '%s' "$s" | grep -oP '[A-Za-z]{3,}' | sort -u); do
+	for word in $(printf '%s' "$s" | grep -oP '\b[A-Za-z]{3,}\b' | sort -u); do
 		case "$ALLOWED" in *" $word "*) ;; *) fail "English word '$word' on the $1 screen" ;; esac
 	done
 }
