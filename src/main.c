@@ -166,11 +166,8 @@ int main(int argc, char **argv)
 	}
 	pk_i18n_set_lang(cfg.lang);
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "paykiosk: %s\n", _("Cannot start the network library"));
-		pk_config_free(&cfg);
-		return EXIT_RUNTIME;
-	}
+	/* Subcommands first: they need no network, so no libcurl/TLS set-up
+	 * (it costs more than the whole `paykiosk qr`). */
 	if (cfg.argc > 0) {
 		if (strcmp(cfg.argv[0], "qr") == 0) {
 			status = pk_cmd_qr(cfg.argc, cfg.argv);
@@ -182,9 +179,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "\n%s\n", _("Try 'paykiosk --help'."));
 			status = EXIT_USAGE;
 		}
-	} else {
-		status = run_kiosk(&cfg, &h);
+		pk_config_free(&cfg);
+		return status;
 	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "paykiosk: %s\n", _("Cannot start the network library"));
+		pk_config_free(&cfg);
+		return EXIT_RUNTIME;
+	}
+	status = run_kiosk(&cfg, &h);
 	curl_global_cleanup();
 	pk_config_free(&cfg);
 	return status;
