@@ -93,6 +93,7 @@ typedef struct sb_reply {
 	sb_fault_mode fault;     /* HANG / TRICKLE / RESET handled by the HTTP layer */
 	sb_call call;
 	char order_id[17];
+	char ctid[191];          /* custom_transaction_id of a create/activate, for the log */
 } sb_reply;
 
 int sb_state_init(sb_state *st);

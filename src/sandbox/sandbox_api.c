@@ -317,6 +317,7 @@ static void wavepay_activate(sb_state *st, cJSON *req, sb_reply *r)
 	    need_amount(req, 0, &amount, r) ||
 	    need_string(req, "custom_transaction_id", 190, &ctid, r))
 		return;
+	snprintf(r->ctid, sizeof r->ctid, "%s", ctid);
 	if (strcmp(cur, "MMK") != 0) {
 		reply_fail(r, 200, "currency_code: Wavepay takes MMK only");
 		return;
@@ -403,6 +404,7 @@ static void upi_create(sb_state *st, cJSON *req, sb_reply *r, bool not_upi)
 	    need_string(req, "wallet_type", 0, &wt, r) || need_amount(req, 2, &amount, r) ||
 	    need_string(req, "custom_transaction_id", 190, &ctid, r))
 		return;
+	snprintf(r->ctid, sizeof r->ctid, "%s", ctid);
 	if (strcmp(mode, "upi_collect_qr") != 0) {
 		reply_fail(r, 200, "mode: must be upi_collect_qr");
 		return;
@@ -670,6 +672,13 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 		stats(st, r);
 		pthread_mutex_unlock(&st->mu);
 		return;
+	}
+	if (call < SB_SETTLE && len <= SB_BODY_MAX) { /* for the log, even when a fault answers */
+		cJSON *peek = cJSON_ParseWithLength(body ? body : "", len);
+		cJSON *c = cJSON_GetObjectItemCaseSensitive(peek, "custom_transaction_id");
+		if (cJSON_IsString(c))
+			snprintf(r->ctid, sizeof r->ctid, "%s", c->valuestring);
+		cJSON_Delete(peek);
 	}
 	sb_fault_mode fm = call < SB_SETTLE ? take_fault(st, call) : SB_FAULT_NONE;
 	if (fm != SB_FAULT_NONE && fm != SB_FAULT_NOT_UPI) {

@@ -53,8 +53,9 @@ static void log_request(sb_state *st, const char *method, const char *path,
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	pthread_mutex_lock(&st->mu);
 	/* the path only: the query holds the secret */
-	fprintf(st->log, "%s %s %s %u call=%s order=%s\n", when, method, path, r->status,
-		sb_call_name(r->call), r->order_id[0] ? r->order_id : "-");
+	fprintf(st->log, "%s %s %s %u call=%s order=%s ctid=%s\n", when, method, path, r->status,
+		sb_call_name(r->call), r->order_id[0] ? r->order_id : "-",
+		r->ctid[0] ? r->ctid : "-");
 	fflush(st->log);
 	pthread_mutex_unlock(&st->mu);
 }
