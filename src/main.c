@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -139,6 +140,9 @@ out:
 
 int main(int argc, char **argv)
 {
+	/* The secret lives in this process's memory: never in a core dump. */
+	struct rlimit no_core = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &no_core);
 	if (pk_i18n_init() < 0)
 		fprintf(stderr, "paykiosk: no UTF-8 locale; text may look wrong\n");
 	struct hidden h = { 0 };
