@@ -509,7 +509,7 @@ static void settle(sb_state *st, cJSON *req, sb_reply *r)
 	}
 	cJSON *after = cJSON_GetObjectItemCaseSensitive(req, "after_polls");
 	if (cJSON_IsNumber(after) && after->valuedouble >= 1) {
-		o->polls_left = (int)after->valuedouble;
+		o->polls_left = after->valuedouble > 100000 ? 100000 : (int)after->valuedouble;
 		snprintf(o->outcome, sizeof o->outcome, "%s", status);
 	} else {
 		o->polls_left = 0;
@@ -542,7 +542,11 @@ static void fault(sb_state *st, cJSON *req, sb_reply *r)
 		return;
 	}
 	cJSON *n = cJSON_GetObjectItemCaseSensitive(req, "count");
-	int count = cJSON_IsNumber(n) ? (int)n->valuedouble : 1;
+	if (n && (!cJSON_IsNumber(n) || !(n->valuedouble >= 1 && n->valuedouble <= 1000000))) {
+		reply_fail(r, 200, "count: a number from 1 to 1000000");
+		return;
+	}
+	int count = n ? (int)n->valuedouble : 1;
 	if (st->n_faults >= sizeof st->faults / sizeof st->faults[0]) {
 		reply_fail(r, 200, "too many faults queued");
 		return;
