@@ -22,7 +22,10 @@ typedef enum sb_call {
 typedef enum sb_fault_mode {
 	SB_FAULT_NONE = 0, SB_FAULT_HTTP500_HTML, SB_FAULT_EMPTY, SB_FAULT_SINGLE_QUOTE,
 	SB_FAULT_WRONG_SHAPE, SB_FAULT_NOT_UPI, SB_FAULT_HUGE_BODY, SB_FAULT_HANG,
-	SB_FAULT_TRICKLE, SB_FAULT_RESET, SB_FAULT__COUNT
+	SB_FAULT_TRICKLE, SB_FAULT_RESET,
+	SB_FAULT_LONG_QR,        /* upi_create: a normal success whose qr_data is a
+				    upi:// link too long for any QR code */
+	SB_FAULT__COUNT
 } sb_fault_mode;
 
 typedef struct sb_order {

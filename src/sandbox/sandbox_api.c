@@ -23,7 +23,13 @@ static const char *const fault_names[SB_FAULT__COUNT] = {
 	[SB_FAULT_WRONG_SHAPE] = "wrong_shape", [SB_FAULT_NOT_UPI] = "not_upi",
 	[SB_FAULT_HUGE_BODY] = "huge_body", [SB_FAULT_HANG] = "hang",
 	[SB_FAULT_TRICKLE] = "trickle", [SB_FAULT_RESET] = "reset",
+	[SB_FAULT_LONG_QR] = "long_qr",
 };
+
+/* long_qr: the length of its qr_data.  A QR code holds at most 2953 bytes
+ * (version 40, level L, byte mode); the answer stays far below the
+ * client's body cap. */
+#define SB_LONG_QR_LEN 4000
 
 static const char PENDING_MSG[] =
 	"The deposit status check has been started. The operation may take longer than "
@@ -395,7 +401,7 @@ static void wavepay_activate(sb_state *st, cJSON *req, sb_reply *r)
 		queue_postback(st, "wavepay", "MMK", deposit, 0, label, ctid, key1);
 }
 
-static void upi_create(sb_state *st, cJSON *req, sb_reply *r, bool not_upi)
+static void upi_create(sb_state *st, cJSON *req, sb_reply *r, sb_fault_mode fm)
 {
 	const char *mode, *cur, *label, *wt, *ctid;
 	int64_t amount;
@@ -449,15 +455,25 @@ static void upi_create(sb_state *st, cJSON *req, sb_reply *r, bool not_upi)
 		o->polls_left = st->opt.upi_outcome[0] ? st->opt.processing_polls : -1;
 		snprintf(o->outcome, sizeof o->outcome, "%s", st->opt.upi_outcome);
 	}
-	char amt[32], qr[512];
+	char amt[32], qr[SB_LONG_QR_LEN + 1];
 	amount_text(amount, 2, amt, sizeof amt);
-	if (not_upi)
+	if (fm == SB_FAULT_NOT_UPI)
 		snprintf(qr, sizeof qr, "http://evil.example/pay?am=%s", amt);
 	else
 		snprintf(qr, sizeof qr,
 			 "upi://pay?pa=paykiosk.sandbox@upi&pn=Paykiosk%%20Sandbox&am=%s&cu=INR"
 			 "&tn=%s&tr=%s",
 			 amt, o->order_id, o->order_id);
+	if (fm == SB_FAULT_LONG_QR) {
+		/* A valid link, padded with a long note to SB_LONG_QR_LEN bytes. */
+		size_t n = strlen(qr);
+		static const char note[] = "&note=";
+		memcpy(qr + n, note, sizeof note - 1);
+		for (n += sizeof note - 1; n < SB_LONG_QR_LEN; n++)
+			qr[n] = (char)('a' + n % 26);
+		qr[n] = '\0';
+	}
+	/* NULL (an empty qr_string) when qr_data is too long for a QR code */
 	char *png = sb_qr_png_base64(qr);
 	cJSON *res = cJSON_CreateObject();
 	cJSON_AddStringToObject(res, "status", "ok");
@@ -625,7 +641,7 @@ static void apply_fault(sb_fault_mode m, sb_call call, sb_reply *r)
 			  call == SB_UPI_STATUS ? "{\"status\":\"processing\"}"
 						: "{\"status\":\"fail\",\"message\":\"slow\"}");
 		break;
-	default: /* HANG, RESET: the HTTP layer acts; NOT_UPI: the handler */
+	default: /* HANG, RESET: the HTTP layer acts; NOT_UPI, LONG_QR: the handler */
 		break;
 	}
 }
@@ -685,7 +701,7 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 		cJSON_Delete(peek);
 	}
 	sb_fault_mode fm = call < SB_SETTLE ? take_fault(st, call) : SB_FAULT_NONE;
-	if (fm != SB_FAULT_NONE && fm != SB_FAULT_NOT_UPI) {
+	if (fm != SB_FAULT_NONE && fm != SB_FAULT_NOT_UPI && fm != SB_FAULT_LONG_QR) {
 		pthread_mutex_unlock(&st->mu);
 		apply_fault(fm, call, r);
 		return;
@@ -699,7 +715,7 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 		switch (call) {
 		case SB_WAVEPAY_CREATE: wavepay_create(st, req, r); break;
 		case SB_WAVEPAY_ACTIVATE: wavepay_activate(st, req, r); break;
-		case SB_UPI_CREATE: upi_create(st, req, r, fm == SB_FAULT_NOT_UPI); break;
+		case SB_UPI_CREATE: upi_create(st, req, r, fm); break;
 		case SB_UPI_STATUS: upi_status(st, req, r); break;
 		case SB_SETTLE: settle(st, req, r); break;
 		case SB_FAULT: fault(st, req, r); break;
