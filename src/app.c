@@ -351,6 +351,8 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 	app.flow = o->flow;
 	app.journal = o->journal;
 	app.training = o->training;
+	app.log = o->log;
+	app.kiosk = o->cfg->kiosk;
 	app.exit_after_first_frame = o->exit_after_first_frame;
 	if (o->recovery)
 		app.recovery = *o->recovery;

@@ -11,6 +11,7 @@
 
 #include "common/config.h"
 #include "common/error.h"
+#include "common/log.h"
 #include "journal/journal.h"
 #include "sale/flow.h"
 
@@ -21,6 +22,9 @@ typedef struct pk_app {
 	pk_flow *flow;
 	pk_journal *journal;
 	bool training;           /* trainer keys and the banner */
+	pk_log *log;             /* operational log */
+	bool kiosk;              /* self-service lock (--kiosk) */
+	int64_t last_key_ms;     /* monotonic time of the last key (idle timeout) */
 	bool exit_after_first_frame;
 
 	pk_screen *screen;       /* the screen shown */
@@ -57,6 +61,7 @@ typedef struct pk_app_options {
 	gw_client *gw;
 	bool training;
 	bool exit_after_first_frame;
+	pk_log *log;                        /* operational log (not owned) */
 	const pk_recovery_report *recovery; /* NULL: nothing to tell */
 	const pk_error *recover_err;        /* NULL or kind PK_OK: recovery went fine */
 } pk_app_options;

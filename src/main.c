@@ -11,14 +11,14 @@
 #include <curl/curl.h>
 
 #include "app.h"
+#include "cli_pay.h"
 #include "cli_qr.h"
 #include "cli_report.h"
+#include "cli_set_pin.h"
+#include "common/log.h"
+#include "session.h"
 #include "common/config.h"
 #include "common/i18n.h"
-#include "gateway/gateway.h"
-#include "journal/journal.h"
-#include "sale/flow.h"
-#include "training.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -51,18 +51,12 @@ static int strip_hidden(int argc, char **argv, struct hidden *h)
 	return out;
 }
 
-static int run_kiosk(pk_config *cfg, const struct hidden *h)
+static int run_kiosk(pk_config *cfg, const struct hidden *h, pk_log *log)
 {
 	pk_error err;
 	pk_error_clear(&err);
 	int status = EXIT_RUNTIME;
-	pk_training training;
-	memset(&training, 0, sizeof training);
-	training.stdin_fd = training.stdout_fd = -1;
-	pk_journal *journal = NULL;
-	gw_client *gw = NULL;
-	pk_flow *flow = NULL;
-	char *journal_path = NULL;
+	pk_session session;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "paykiosk: %s\n",
@@ -70,71 +64,45 @@ static int run_kiosk(pk_config *cfg, const struct hidden *h)
 			  "(for reports use: paykiosk report)"));
 		return EXIT_USAGE;
 	}
-	/* Before any thread or child exists: quit signals go to the signalfd. */
-	if (pk_app_block_signals(&err) < 0)
-		goto fail;
-
-	const char *api_url = cfg->api_url;
-	const char *secret = cfg->secret;
-	const char *jpath = cfg->journal;
-	if (cfg->training) {
-		if (pk_training_start(&training, &err) < 0)
-			goto fail;
-		api_url = training.url;
-		secret = training.secret;
-		if (!h->journal_given) {
-			journal_path = pk_training_journal(cfg->journal);
-			if (!journal_path) {
-				pk_error_set(&err, PK_ERR_NOMEM, _("Out of memory"));
-				goto fail;
-			}
-			jpath = journal_path;
-		}
+	if (cfg->kiosk && !cfg->supervisor_pin) {
+		fprintf(stderr, "paykiosk: %s\n",
+			_("--kiosk needs a supervisor PIN to leave the kiosk: set one with "
+			  "'paykiosk set-pin'"));
+		return EXIT_USAGE;
 	}
-	if (pk_journal_open(&journal, jpath, &err) < 0)
-		goto fail;
-	gw_options opts;
-	memset(&opts, 0, sizeof opts);
-	opts.api_url = api_url;
-	opts.secret = secret;
-	if (gw_client_new(&gw, &opts, &err) < 0)
-		goto fail;
-	pk_flow_settings settings = { .poll_interval_s = cfg->poll_interval,
-				      .poll_timeout_s = cfg->poll_timeout };
-	if (pk_flow_new(&flow, journal, gw, &settings, &pk_clock_system, &err) < 0)
-		goto fail;
-
-	pk_recovery_report report;
-	memset(&report, 0, sizeof report);
-	pk_error rerr;
-	pk_error_clear(&rerr);
-	pk_flow_recover(flow, &report, &rerr);
-
+	/* Before any thread or child exists: quit signals go to the signalfd. */
+	if (pk_app_block_signals(&err) < 0) {
+		fprintf(stderr, "paykiosk: %s\n", err.msg);
+		return EXIT_RUNTIME;
+	}
+	if (pk_session_open(&session, cfg, h->journal_given, log, &err) < 0) {
+		fprintf(stderr, "paykiosk: %s\n", err.msg);
+		pk_log_event(log, PK_LOG_ERR, "stop", "status=%d kind=%s",
+			     err.kind == PK_ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME,
+			     pk_err_kind_name(err.kind));
+		return err.kind == PK_ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+	}
 	pk_app_options ao = {
 		.cfg = cfg,
-		.flow = flow,
-		.journal = journal,
-		.gw = gw,
+		.flow = session.flow,
+		.journal = session.journal,
+		.gw = session.gw,
 		.training = cfg->training,
 		.exit_after_first_frame = h->exit_after_first_frame,
-		.recovery = &report,
-		.recover_err = &rerr,
+		.recovery = &session.recovery,
+		.recover_err = &session.recover_err,
+		.log = log,
 	};
+	/* The screen is the UI's now: log lines go to syslog only. */
+	bool mirror = log->mirror;
+	pk_log_set_mirror(log, false);
 	status = pk_app_run(&ao, &err);
+	pk_log_set_mirror(log, mirror);
 	if (err.kind != PK_OK) {
 		fprintf(stderr, "paykiosk: %s\n", err.msg);
 		status = EXIT_RUNTIME;
 	}
-	goto out;
-fail:
-	fprintf(stderr, "paykiosk: %s\n", err.msg);
-	status = err.kind == PK_ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
-out:
-	pk_flow_free(flow);
-	gw_client_free(gw);
-	pk_journal_close(journal);
-	pk_training_stop(&training);
-	free(journal_path);
+	pk_session_close(&session);
 	return status;
 }
 
@@ -177,21 +145,43 @@ int main(int argc, char **argv)
 			status = pk_cmd_qr(cfg.argc, cfg.argv);
 		} else if (strcmp(cfg.argv[0], "report") == 0) {
 			status = pk_cmd_report(&cfg, cfg.argc, cfg.argv);
+		} else if (strcmp(cfg.argv[0], "set-pin") == 0) {
+			status = pk_cmd_set_pin(&cfg, cfg.argc, cfg.argv);
+		} else if (strcmp(cfg.argv[0], "pay") == 0) {
+			status = -1; /* below, with the network */
 		} else {
 			fprintf(stderr, "paykiosk: ");
 			fprintf(stderr, _("unknown command '%s'"), cfg.argv[0]);
 			fprintf(stderr, "\n%s\n", _("Try 'paykiosk --help'."));
 			status = EXIT_USAGE;
 		}
-		pk_config_free(&cfg);
-		return status;
+		if (status >= 0) {
+			pk_config_free(&cfg);
+			return status;
+		}
 	}
+	bool pay = cfg.argc > 0 && strcmp(cfg.argv[0], "pay") == 0;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "paykiosk: %s\n", _("Cannot start the network library"));
 		pk_config_free(&cfg);
 		return EXIT_RUNTIME;
 	}
-	status = run_kiosk(&cfg, &h);
+	pk_log log;
+	pk_log_open(&log, NULL);
+	pk_log_set_mirror(&log, cfg.verbose);
+	pk_log_set_redact(&log, cfg.secret);
+	pk_log_event(&log, PK_LOG_NOTICE, "start",
+		     "version=%s command=%s mode=%s kiosk=%d config=%s label=%s lang=%s",
+		     PK_VERSION, pay ? "pay" : "kiosk", cfg.training ? "training" : "live",
+		     cfg.kiosk ? 1 : 0, cfg.config_path ? cfg.config_path : "none", cfg.label,
+		     pk_lang_code(cfg.lang));
+	if (pay)
+		status = pk_cmd_pay(&cfg, h.journal_given, &log, cfg.argc, cfg.argv);
+	else
+		status = run_kiosk(&cfg, &h, &log);
+	pk_log_event(&log, status == 0 ? PK_LOG_NOTICE : PK_LOG_WARNING, "stop", "status=%d",
+		     status);
+	pk_log_close(&log);
 	curl_global_cleanup();
 	pk_config_free(&cfg);
 	return status;

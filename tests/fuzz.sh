@@ -37,7 +37,7 @@ build() { # build NAME -> $out/NAME (rebuilt only when a source is newer)
 	[ -x "$bin" ] && [ $newer = 0 ] && return 0
 	local pc=()
 	[ -n "${libs[$name]:-}" ] && read -r -a pc <<<"$(pkg-config --cflags --libs ${libs[$name]})"
-	clang "${flags[@]}" "${defs[@]}" "${files[@]}" "${pc[@]}" -lpthread -lm -o "$bin"
+	clang "${flags[@]}" "${defs[@]}" "${files[@]}" "${pc[@]}" -lcrypt -lpthread -lm -o "$bin"
 }
 
 run() { # run NAME ARGS...: over a copy of the seed corpus

@@ -17,11 +17,12 @@
 
 #include "txid.h"
 
-enum vtype { T_STR, T_STR_EMPTY_OK, T_URL, T_SECRET, T_LABEL, T_LANG, T_INT, T_BOOL };
+enum vtype { T_STR, T_STR_EMPTY_OK, T_URL, T_SECRET, T_LABEL, T_LANG, T_INT, T_BOOL, T_PIN_HASH };
 
 enum key {
 	K_API_URL, K_SECRET, K_LABEL, K_LANG, K_JOURNAL, K_POLL_INTERVAL, K_POLL_TIMEOUT,
-	K_TRAINING, K_ASK_LABEL, K_RESULT_PAUSE, K_SHOP_NAME, K__COUNT
+	K_TRAINING, K_ASK_LABEL, K_RESULT_PAUSE, K_SHOP_NAME, K_KIOSK, K_IDLE_TIMEOUT,
+	K_SUPERVISOR_PIN, K_RECEIPT_PRINTER, K_RECEIPT_WIDTH, K_VERBOSE, K__COUNT
 };
 
 static const struct setting {
@@ -42,7 +43,64 @@ static const struct setting {
 	[K_ASK_LABEL] = { "ask_label", NULL, "--ask-label", T_BOOL, 0, 0 },
 	[K_RESULT_PAUSE] = { "result_pause", NULL, NULL, T_INT, 0, 600 },
 	[K_SHOP_NAME] = { "shop_name", NULL, NULL, T_STR_EMPTY_OK, 0, 0 },
+	[K_KIOSK] = { "kiosk", NULL, "--kiosk", T_BOOL, 0, 0 },
+	[K_IDLE_TIMEOUT] = { "idle_timeout", NULL, NULL, T_INT, 10, 3600 },
+	[K_SUPERVISOR_PIN] = { "supervisor_pin", NULL, NULL, T_PIN_HASH, 0, 0 },
+	[K_RECEIPT_PRINTER] = { "receipt_printer", "PAYKIOSK_RECEIPT_PRINTER", NULL, T_STR_EMPTY_OK,
+				0, 0 },
+	[K_RECEIPT_WIDTH] = { "receipt_width", NULL, NULL, T_INT, 24, 64 },
+	[K_VERBOSE] = { "verbose", NULL, "--verbose", T_BOOL, 0, 0 },
 };
+
+static char **str_slot(pk_config *cfg, enum key k)
+{
+	switch (k) {
+	case K_JOURNAL:
+		return &cfg->journal;
+	case K_SHOP_NAME:
+		return &cfg->shop_name;
+	case K_RECEIPT_PRINTER:
+		return &cfg->receipt_printer;
+	case K_SUPERVISOR_PIN:
+		return &cfg->supervisor_pin;
+	default:
+		return NULL;
+	}
+}
+
+static int *int_slot(pk_config *cfg, enum key k)
+{
+	switch (k) {
+	case K_POLL_INTERVAL:
+		return &cfg->poll_interval;
+	case K_POLL_TIMEOUT:
+		return &cfg->poll_timeout;
+	case K_RESULT_PAUSE:
+		return &cfg->result_pause;
+	case K_IDLE_TIMEOUT:
+		return &cfg->idle_timeout;
+	case K_RECEIPT_WIDTH:
+		return &cfg->receipt_width;
+	default:
+		return NULL;
+	}
+}
+
+static bool *bool_slot(pk_config *cfg, enum key k)
+{
+	switch (k) {
+	case K_TRAINING:
+		return &cfg->training;
+	case K_ASK_LABEL:
+		return &cfg->ask_label;
+	case K_KIOSK:
+		return &cfg->kiosk;
+	case K_VERBOSE:
+		return &cfg->verbose;
+	default:
+		return NULL;
+	}
+}
 
 /* Where a value came from, for messages: "FILE:LINE: key 'k': ",
  * "PAYKIOSK_X: " or "--flag: ". */
@@ -145,8 +203,15 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 	switch (s->type) {
 	case T_STR:
 	case T_STR_EMPTY_OK:
-		if (set_string(k == K_JOURNAL ? &cfg->journal : &cfg->shop_name, value,
-			       strlen(value), err) < 0)
+		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
+			return -1;
+		break;
+	case T_PIN_HASH:
+		/* crypt(3) output: "$id$...", never a PIN in clear text. */
+		if (value[0] != '$' || strlen(value) > 256 || strchr(value, ' '))
+			return fail_at(err, PK_ERR_CONFIG, src, k,
+				       _("is not a PIN hash: set it with 'paykiosk set-pin'"));
+		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
 			return -1;
 		break;
 	case T_SECRET:
@@ -178,9 +243,7 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 		cfg->lang_set = true;
 		break;
 	case T_INT: {
-		int n, *slot = k == K_POLL_INTERVAL ? &cfg->poll_interval
-			      : k == K_POLL_TIMEOUT ? &cfg->poll_timeout
-						    : &cfg->result_pause;
+		int n, *slot = int_slot(cfg, k);
 		if (parse_int(value, s->min, s->max, &n) < 0) {
 			/* TRANSLATORS: %d and %d are the smallest and largest value. */
 			snprintf(msg, sizeof msg, _("must be a whole number from %d to %d"),
@@ -195,12 +258,9 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 		if (parse_bool(value, &b) < 0)
 			return fail_at(err, PK_ERR_CONFIG, src, k,
 				       _("must be true or false (yes/no, on/off, 1/0)"));
-		if (k == K_TRAINING) {
-			cfg->training = b;
+		*bool_slot(cfg, k) = b;
+		if (k == K_TRAINING)
 			given->training_explicit = b;
-		} else {
-			cfg->ask_label = b;
-		}
 		break;
 	}
 	}
@@ -406,7 +466,7 @@ static int parse_argv(pk_config *cfg, struct cmdline *cl, int argc, char **argv,
 					    _("--secret is refused: other users can read the command line; "
 					      "use PAYKIOSK_SECRET, PAYKIOSK_SECRET_FILE or the config file"));
 		bool is_bool = IS("--help") || IS("-h") || IS("--version") || IS("--training") ||
-			       IS("--ask-label");
+			       IS("--ask-label") || IS("--kiosk") || IS("--verbose");
 		if (is_bool && inline_val)
 			return pk_error_set(err, PK_ERR_INVALID, _("option '%.*s' takes no value"),
 					    (int)nlen, a);
@@ -506,6 +566,8 @@ static void set_defaults(pk_config *cfg)
 	cfg->poll_interval = PK_POLL_INTERVAL_DEFAULT;
 	cfg->poll_timeout = PK_POLL_TIMEOUT_DEFAULT;
 	cfg->result_pause = PK_RESULT_PAUSE_DEFAULT;
+	cfg->idle_timeout = PK_IDLE_TIMEOUT_DEFAULT;
+	cfg->receipt_width = PK_RECEIPT_WIDTH_DEFAULT;
 	cfg->lang = PK_LANG_EN;
 }
 
@@ -554,6 +616,8 @@ static int load(pk_config *cfg, int argc, char **argv, pk_config_action *action,
 		return -1;
 	if (!cfg->shop_name && set_string(&cfg->shop_name, "", 0, err) < 0)
 		return -1;
+	if (!cfg->receipt_printer && set_string(&cfg->receipt_printer, "", 0, err) < 0)
+		return -1;
 	if (!cfg->lang_set)
 		cfg->lang = pk_lang_from_env();
 
@@ -599,6 +663,8 @@ void pk_config_free(pk_config *cfg)
 	free(cfg->label);
 	free(cfg->journal);
 	free(cfg->shop_name);
+	free(cfg->receipt_printer);
+	free(cfg->supervisor_pin);
 	free(cfg->config_path);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -616,15 +682,24 @@ const char *pk_config_usage(void)
 		 "  --poll-timeout SEC   give up waiting after this many seconds (10-3600)\n"
 		 "  --training           practice mode: no money moves\n"
 		 "  --ask-label          ask for the customer's account ID on each sale\n"
+		 "  --kiosk              self-service lock: leaving needs the supervisor PIN\n"
+		 "  --verbose            also write the log lines to stderr (commands)\n"
 		 "  --config FILE        read this config file\n"
 		 "  --help, --version\n"
+		 "\n"
+		 "Commands:\n"
+		 "  pay upi|wavepay --amount A [--label L] [--json]   one sale for a till\n"
+		 "  report [--date YYYY-MM-DD] [--csv]   the day's totals\n"
+		 "  qr TEXT               draw a QR code\n"
+		 "  set-pin               set the supervisor PIN for --kiosk\n"
 		 "\n"
 		 "The secret is never given on the command line: use PAYKIOSK_SECRET,\n"
 		 "PAYKIOSK_SECRET_FILE or 'secret = ...' in the config file (chmod 600).\n"
 		 "Environment: PAYKIOSK_API_URL PAYKIOSK_LABEL PAYKIOSK_LANG PAYKIOSK_JOURNAL\n"
-		 "  PAYKIOSK_CONFIG PAYKIOSK_SECRET PAYKIOSK_SECRET_FILE\n"
+		 "  PAYKIOSK_CONFIG PAYKIOSK_SECRET PAYKIOSK_SECRET_FILE PAYKIOSK_RECEIPT_PRINTER\n"
 		 "Config file (key = value, # comments): api_url secret label lang journal\n"
 		 "  poll_interval poll_timeout training ask_label result_pause shop_name\n"
+		 "  kiosk idle_timeout supervisor_pin receipt_printer receipt_width verbose\n"
 		 "Default config file: $XDG_CONFIG_HOME/paykiosk/paykiosk.conf, else\n"
 		 "  /etc/paykiosk/paykiosk.conf\n");
 }

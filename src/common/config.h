@@ -3,11 +3,13 @@
  *
  * Config file: `key = value` lines, `#` comments, blank lines.  Keys:
  *   api_url secret label lang journal poll_interval poll_timeout training
- *   ask_label result_pause shop_name
+ *   ask_label result_pause shop_name kiosk idle_timeout supervisor_pin
+ *   receipt_printer receipt_width verbose
  * Environment: PAYKIOSK_API_URL PAYKIOSK_SECRET PAYKIOSK_SECRET_FILE
  *   PAYKIOSK_LABEL PAYKIOSK_LANG PAYKIOSK_JOURNAL PAYKIOSK_CONFIG
+ *   PAYKIOSK_RECEIPT_PRINTER
  * Flags: --api-url --label --lang --journal --poll-interval --poll-timeout
- *   --training --config FILE --help --version (never --secret: argv is public)
+ *   --training --ask-label --kiosk --verbose --config FILE --help --version (never --secret: argv is public)
  * The config file and the secret file must not be readable by group/others.
  * Default config file: $XDG_CONFIG_HOME/paykiosk/paykiosk.conf (if present),
  * else /etc/paykiosk/paykiosk.conf (if present). */
@@ -22,6 +24,8 @@
 #define PK_POLL_INTERVAL_DEFAULT 2     /* seconds */
 #define PK_POLL_TIMEOUT_DEFAULT 300    /* seconds */
 #define PK_RESULT_PAUSE_DEFAULT 15     /* seconds before a result screen goes home */
+#define PK_IDLE_TIMEOUT_DEFAULT 120    /* seconds of no key before an unsent sale goes home */
+#define PK_RECEIPT_WIDTH_DEFAULT 32    /* characters per receipt line (58 mm paper) */
 
 typedef enum pk_config_action {
 	PK_CONFIG_RUN = 0,   /* go on: run the kiosk or the subcommand */
@@ -43,6 +47,12 @@ typedef struct pk_config {
 	bool training;       /* explicit --training, or no api_url and no secret */
 	bool ask_label;      /* ask each customer's account ID (top-up kiosk) */
 	char *shop_name;     /* for receipts; default "" */
+	bool kiosk;          /* self-service lock: leaving needs the supervisor PIN */
+	int idle_timeout;    /* seconds, 10..3600: an idle unsent sale goes home */
+	char *supervisor_pin; /* crypt(3) hash from `paykiosk set-pin`, or NULL */
+	char *receipt_printer; /* ESC/POS device or file; "" = no printing */
+	int receipt_width;   /* characters per receipt line, 24..64 */
+	bool verbose;        /* mirror log lines to stderr (not in the UI) */
 	char *config_path;   /* the file that was read, or NULL */
 	/* Positional arguments left after the options: a subcommand and its
 	 * arguments ("report", "qr", "pay" ...), pointers into argv. */

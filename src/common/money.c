@@ -170,6 +170,23 @@ int pk_money_json(int64_t minor, pk_currency cur, char *buf, size_t len)
 	return finish(tmp, buf, len);
 }
 
+int pk_money_decimal(int64_t minor, pk_currency cur, char *buf, size_t len)
+{
+	if (!valid_currency(cur))
+		return -1;
+	int exp = currencies[cur].exponent;
+	uint64_t mag = magnitude(minor), scale = (uint64_t)pow10_i64(exp);
+	char tmp[48];
+	int n = snprintf(tmp, sizeof tmp, "%s%llu", minor < 0 ? "-" : "",
+			 (unsigned long long)(mag / scale));
+	if (exp > 0) {
+		char digits[24];
+		frac_digits(mag % scale, exp, digits);
+		snprintf(tmp + n, sizeof tmp - (size_t)n, ".%s", digits);
+	}
+	return finish(tmp, buf, len);
+}
+
 int pk_money_from_double(double value, pk_currency cur, int64_t *minor)
 {
 	if (!valid_currency(cur) || !isfinite(value) || value < 0)

@@ -24,6 +24,9 @@ int pk_money_parse(const char *text, pk_currency cur, int64_t *minor, pk_error *
 /* Exact JSON number text: 10050 INR -> "100.5", 10000 -> "100", 5 -> "0.05";
  * 5000 MMK -> "5000".  Returns length, or -1 if buf is too small. */
 int pk_money_json(int64_t minor, pk_currency cur, char *buf, size_t len);
+/* Fixed decimals, no grouping, ASCII: "12.50" (INR), "5000" (MMK); for
+ * logs and the POS JSON lines. */
+int pk_money_decimal(int64_t minor, pk_currency cur, char *buf, size_t len);
 /* Convert a JSON number the gateway sent (a double) to minor units, rounding
  * to the nearest minor unit; -1 if not finite, negative or absurd. */
 int pk_money_from_double(double value, pk_currency cur, int64_t *minor);

@@ -435,6 +435,14 @@ static void parse_upi_create(const cJSON *root, const char *st, gw_result *out)
 	}
 	const char *q = qr->valuestring;
 	size_t n = strlen(q);
+	if (n > GW_QR_DATA_MAX && strncasecmp(q, "upi://", 6) == 0) {
+		/* A real link, but no terminal QR code could carry it: refuse to
+		 * show a wrong code. */
+		set_not_understood(out, PK_ERR_BAD_SHAPE);
+		pk_error_setc(&out->err, PK_ERR_BAD_SHAPE, out->http_code, "%s",
+			      _("The gateway sent a payment link too long for a QR code"));
+		return;
+	}
 	if (n > GW_QR_DATA_MAX || n <= 6 || strncasecmp(q, "upi://", 6) != 0) {
 		set_not_understood(out, PK_ERR_BAD_SHAPE);
 		return;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 struct pk_journal {
 	sqlite3 *db;
 	char *path;
+	int lock_fd; /* the owner lock (pk_journal_lock), -1 if not taken */
 };
 
 /* Forward migrations: step i brings the schema from version i to i + 1. */
@@ -269,6 +271,8 @@ int pk_journal_open(pk_journal **out, const char *path, pk_error *err)
 	close(fd);
 
 	pk_journal *j = calloc(1, sizeof *j);
+	if (j)
+		j->lock_fd = -1;
 	if (!j || !(j->path = strdup(path))) {
 		free(j);
 		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
@@ -299,8 +303,56 @@ void pk_journal_close(pk_journal *j)
 		return;
 	if (j->db)
 		sqlite3_close_v2(j->db);
+	if (j->lock_fd >= 0)
+		close(j->lock_fd); /* releases the flock */
 	free(j->path);
 	free(j);
+}
+
+int pk_journal_lock(pk_journal *j, pk_error *err)
+{
+	if (j->lock_fd >= 0)
+		return 0;
+	size_t n = strlen(j->path) + sizeof ".lock";
+	char *lp = malloc(n);
+	if (!lp)
+		return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
+	snprintf(lp, n, "%s.lock", j->path);
+	int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		int e = errno;
+		pk_error_setc(err, PK_ERR_JOURNAL, e, _("Cannot lock the journal %s: %s"), lp,
+			      strerror(e));
+		free(lp);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		char pid[32] = "";
+		ssize_t r = pread(fd, pid, sizeof pid - 1, 0);
+		pid[r > 0 ? r : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		close(fd);
+		if (e == EWOULDBLOCK)
+			/* TRANSLATORS: %s is the journal file, the second %s a process id */
+			pk_error_setc(err, PK_ERR_JOURNAL, e,
+				      _("Another paykiosk (process %s) is taking payments with the "
+					"journal %s: only one may, or a sale could be charged twice"),
+				      pid[0] ? pid : "?", j->path);
+		else
+			pk_error_setc(err, PK_ERR_JOURNAL, e, _("Cannot lock the journal %s: %s"), lp,
+				      strerror(e));
+		free(lp);
+		return -1;
+	}
+	free(lp);
+	char pid[32];
+	int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)len, 0) < 0) {
+		/* the pid is only for the message above */
+	}
+	j->lock_fd = fd;
+	return 0;
 }
 
 static time_t now_wall(void)

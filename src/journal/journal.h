@@ -17,6 +17,11 @@ typedef struct pk_journal pk_journal;
  * or unwritable -> -1 with a clear message. */
 int pk_journal_open(pk_journal **out, const char *path, pk_error *err);
 void pk_journal_close(pk_journal *j);
+/* Become the one process that takes payments with this journal (an flock
+ * on JOURNAL.lock, held until close).  A second kiosk or `pay` on the same
+ * journal is refused with a message naming the first one's pid; reports
+ * need no lock. */
+int pk_journal_lock(pk_journal *j, pk_error *err);
 
 /* Insert a new sale (state NEW), sets sale->id, created_at, updated_at. */
 int pk_journal_insert(pk_journal *j, pk_sale *sale, pk_error *err);

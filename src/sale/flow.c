@@ -48,9 +48,24 @@ int flow_edit(pk_flow *f, pk_sale *next, pk_error *err)
 	return 0;
 }
 
+void flow_tell_state(pk_flow *f, const pk_sale *sale, pk_sale_state from, const char *note)
+{
+	if (f->observer.state)
+		f->observer.state(f->observer.ud, sale, from, note);
+}
+
+void pk_flow_set_observer(pk_flow *f, const pk_flow_observer *o)
+{
+	if (o)
+		f->observer = *o;
+	else
+		memset(&f->observer, 0, sizeof f->observer);
+}
+
 int flow_commit(pk_flow *f, pk_sale *next, pk_sale_state to, const char *note,
 		pk_error *err)
 {
+	pk_sale_state from = next->state;
 	if (pk_journal_save(f->journal, next, to, note, err)) {
 		pk_sale_clear(next);
 		return -1;
@@ -59,6 +74,8 @@ int flow_commit(pk_flow *f, pk_sale *next, pk_sale_state to, const char *note,
 	f->sale = *next;
 	pk_sale_init(next);
 	flow_changed(f);
+	if (from != to)
+		flow_tell_state(f, &f->sale, from, note);
 	return 0;
 }
 
@@ -69,6 +86,8 @@ void flow_set_error(pk_flow *f, const pk_error *e)
 	else
 		pk_error_clear(&f->last_error);
 	flow_changed(f);
+	if (e && e->kind != PK_OK && f->observer.problem)
+		f->observer.problem(f->observer.ud, f->active ? &f->sale : NULL, e);
 }
 
 void flow_note_message(pk_sale *s, const gw_result *res)
@@ -190,6 +209,7 @@ static int start_sale(pk_flow *f, pk_method method, int64_t amount, const char *
 	if (pk_journal_insert(f->journal, &s, err))
 		return -1;
 	flow_activate(f, &s);
+	flow_tell_state(f, &f->sale, PK_SALE_NEW, "new sale");
 
 	/* Write-ahead: creating is on disk before the request leaves. */
 	pk_sale next;

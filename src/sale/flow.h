@@ -47,9 +47,21 @@ typedef struct pk_flow_view {
 	unsigned version;        /* changes on every change: redraw when it moves */
 } pk_flow_view;
 
+/* Who else wants to know (the log, a POS caller): told after each state
+ * is on disk, and of each transport/gateway problem.  Must not call back
+ * into the flow. */
+typedef struct pk_flow_observer {
+	/* sale is in its new state; from == sale->state for a just-inserted sale */
+	void (*state)(void *ud, const pk_sale *sale, pk_sale_state from, const char *note);
+	void (*problem)(void *ud, const pk_sale *sale, const pk_error *e);
+	void *ud;
+} pk_flow_observer;
+
 int pk_flow_new(pk_flow **out, pk_journal *journal, gw_client *gw,
 		const pk_flow_settings *settings, const pk_clock *clock, pk_error *err);
 void pk_flow_free(pk_flow *f);
+/* Replace the observer (NULL: none).  The struct is copied. */
+void pk_flow_set_observer(pk_flow *f, const pk_flow_observer *o);
 
 /* Start a sale: record it (new, ctid), then creating, then send the create.
  * Refused (INVALID/STATE) while another sale is active. */

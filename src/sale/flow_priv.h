@@ -24,6 +24,7 @@ struct pk_flow {
 
 	pk_error last_error;
 	unsigned version;
+	pk_flow_observer observer;
 };
 
 int64_t flow_mono(const pk_flow *f);
@@ -43,6 +44,8 @@ void flow_note_message(pk_sale *s, const gw_result *res);
 /* Make f the active sale (takes ownership of sale's qr_data). */
 void flow_activate(pk_flow *f, pk_sale *sale);
 void flow_drop_request(pk_flow *f);
+/* Tell the observer: `sale` was recorded in its state, coming from `from`. */
+void flow_tell_state(pk_flow *f, const pk_sale *sale, pk_sale_state from, const char *note);
 void flow_done(void *ud, const gw_result *res);
 
 /* upi.c */

@@ -15,7 +15,12 @@
 
 static int save_as(pk_flow *f, pk_sale *s, pk_sale_state to, const char *note, pk_error *err)
 {
-	return pk_journal_save(f->journal, s, to, note, err);
+	pk_sale_state from = s->state;
+	if (pk_journal_save(f->journal, s, to, note, err))
+		return -1;
+	if (from != to)
+		flow_tell_state(f, s, from, note);
+	return 0;
 }
 
 int pk_flow_recover(pk_flow *f, pk_recovery_report *report, pk_error *err)

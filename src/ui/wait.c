@@ -50,8 +50,13 @@ static void wait_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	y += 2;
 	const pk_error *e = problem(app, &v);
 	if (e) {
-		y += pk_draw_wrap(y, x, w, 2, _("Could not reach the gateway"),
-				  pk_role_attr(PK_ROLE_BAD), 1);
+		/* Only a transport failure is "could not reach": an answer that
+		 * came but cannot be used (not JSON, wrong shape, a qr_data no
+		 * QR code can hold, HTTP 500) says so. */
+		const char *head = pk_err_is_transport(e->kind)
+					   ? _("Could not reach the gateway")
+					   : _("The gateway's answer cannot be used");
+		y += pk_draw_wrap(y, x, w, 2, head, pk_role_attr(PK_ROLE_BAD), 1);
 		y += pk_draw_wrap(y, x, w, 3, e->msg, A_NORMAL, 1);
 		y++;
 		pk_draw_wrap(y, x, w, 3,

@@ -56,7 +56,7 @@ keys 2
 wait_for "Amount in INR"
 keys 4 0 0 Enter
 wait_for "HTTP 500" 10
-assert_screen "Could not reach the gateway"
+assert_screen "The gateway's answer cannot be used"
 refute_screen "Scan with any UPI app"
 keys Escape
 wait_for "Give up this sale? Nothing was charged."

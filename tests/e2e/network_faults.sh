@@ -74,7 +74,7 @@ port=$((20000 + RANDOM % 20000))
 openssl s_server -accept "127.0.0.1:$port" -cert "$E2E_TMP/c.pem" -key "$E2E_TMP/k.pem" -www -quiet \
 	</dev/null >/dev/null 2>&1 &
 tls=$!
-trap 'kill $tls 2>/dev/null; e2e_cleanup' EXIT
+trap 'rc=$?; kill $tls 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
 sleep 0.5
 SANDBOX_URL=https://127.0.0.1:$port
 kiosk_start

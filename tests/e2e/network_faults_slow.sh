@@ -26,6 +26,9 @@ ASK_HI="गेटवे से पूछ रहे हैं..."
 REACH_EN="Could not reach the gateway"
 REACH_MY="Gateway ကို ဆက်သွယ်၍ မရပါ"
 REACH_HI="गेटवे तक नहीं पहुँच सके"
+UNUSABLE_EN="The gateway's answer cannot be used"
+UNUSABLE_MY="Gateway ၏ အဖြေကို အသုံးမပြုနိုင်ပါ"
+UNUSABLE_HI="गेटवे का जवाब इस्तेमाल नहीं हो सकता"
 
 to_home() { # leave a failed create: give up -> home
 	keys Escape
@@ -159,14 +162,16 @@ sandbox_fault upi_create long_qr 1 >/dev/null || fail "fault call failed"
 keys 2
 wait_for "Amount in INR"
 keys 1 3 0 Enter
-BAD_MSG="The gateway sent an answer the kiosk does not understand"
+BAD_MSG="The gateway sent a payment link too long for a QR code"
 wait_for "$BAD_MSG" 10
 [ "$(upi_creates)" = $((n0 + 1)) ] || fail "not exactly one create was sent"
 # The sandbox did answer a success with an order (the fault is in qr_data).
 grep 'call=upi_create' "$E2E_TMP/sandbox.log" | tail -n 1 | grep -qE ' 200 call=upi_create order=[0-9a-f]{16} ' ||
 	fail "the sandbox did not answer the long_qr create with an order"
-assert_screen "$REACH_EN"
-lang_cycle "$REACH_EN" "$REACH_MY" "$REACH_HI"
+# The gateway was reached: the heading says its answer cannot be used.
+refute_screen "$REACH_EN"
+assert_screen "$UNUSABLE_EN"
+lang_cycle "$UNUSABLE_EN" "$UNUSABLE_MY" "$UNUSABLE_HI"
 check_no_sale
 
 step "the kiosk quits cleanly"

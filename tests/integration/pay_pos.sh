@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# pay_pos.sh - `paykiosk pay` called the way a till program calls it: no
+# terminal, JSON lines read from a pipe, the exit status decides.  Against
+# the real sandbox over loopback, with a syslog socket listening (python3)
+# to check the operational log, and a receipt "printer" that is a file.
+source "$(dirname "$0")/../e2e/lib.sh"
+e2e_init
+command -v python3 >/dev/null || fail "python3 is missing"
+sandbox_start
+
+LOGSOCK=$E2E_TMP/log.sock
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab", buffering=0) as f:
+    while True:
+        f.write(s.recv(65536) + b"\n")
+' "$LOGSOCK" "$E2E_TMP/syslog.txt" &
+LOGGER=$!
+trap 'rc=$?; kill $LOGGER 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
+poll_until 5 test -S "$LOGSOCK" || fail "the test syslog socket did not appear"
+
+# pay [ARGS...]: the command as a till runs it (stdin from $PAY_IN or
+# /dev/null), JSON lines into $E2E_TMP/out.N, stderr into err.N; sets PAY_N.
+PAY_N=0
+pay_bg() {
+	PAY_N=$((PAY_N + 1))
+	env -u TERM PAYKIOSK_API_URL="$SANDBOX_URL" PAYKIOSK_SECRET="$SANDBOX_SECRET" \
+		PAYKIOSK_JOURNAL="$KIOSK_JOURNAL" PAYKIOSK_LOG_SOCKET="$LOGSOCK" \
+		PAYKIOSK_LABEL=till-7 XDG_CONFIG_HOME="$E2E_TMP/config" \
+		"$PK_KIOSK" "$@" < "${PAY_IN:-/dev/null}" > "$E2E_TMP/out.$PAY_N" 2> "$E2E_TMP/err.$PAY_N" &
+	PAY_PID=$!
+}
+pay_wait() { # pay_wait SECONDS -> PAY_STATUS
+	local end=$((SECONDS + $1))
+	while kill -0 "$PAY_PID" 2>/dev/null; do
+		[ $SECONDS -ge $end ] && { kill -9 "$PAY_PID"; fail "pay did not finish in $1 s"; }
+		sleep 0.1
+	done
+	wait "$PAY_PID"
+	PAY_STATUS=$?
+}
+out() { cat "$E2E_TMP/out.$PAY_N"; }
+# json FIELD [LINE-FILTER-STATE]: a field of the last line (or of the line
+# for that state).
+json_field() {
+	python3 - "$E2E_TMP/out.$PAY_N" "$1" "${2:-}" <<'EOF'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+want = sys.argv[3]
+if want:
+    lines = [l for l in lines if l.get("state") == want]
+print(lines[-1].get(sys.argv[2], "") if lines else "")
+EOF
+}
+_has_state() { grep -q "\"state\":\"$1\"" "$E2E_TMP/out.$PAY_N"; }
+wait_state() { poll_until "${2:-10}" _has_state "$1" || fail "no '$1' line: $(out) $(cat "$E2E_TMP/err.$PAY_N")"; }
+expect_exit() {
+	[ "$PAY_STATUS" = "$1" ] || fail "exit status $PAY_STATUS, expected $1; out: $(out); err: $(cat "$E2E_TMP/err.$PAY_N")"
+}
+check_json_lines() { # every line is one JSON object; the last says final
+	python3 - "$E2E_TMP/out.$PAY_N" <<'EOF' || fail "bad JSON lines: $(out)"
+import json, sys
+lines = [l for l in open(sys.argv[1]) if l.strip()]
+assert lines, "no output"
+objs = [json.loads(l) for l in lines]
+assert all(isinstance(o, dict) and "event" in o for o in objs)
+states = [o for o in objs if o["event"] == "state"]
+assert states and states[-1]["final"] is True, "the last state is not final"
+assert all(not s["final"] for s in states[:-1]), "a final state before the end"
+EOF
+}
+
+step "UPI paid: JSON lines, exit 0, journal paid, syslog lines, receipt bytes"
+pay_bg pay upi --amount 12.50 --label till-7-sale-1 --json
+wait_state awaiting_payment
+order=$(json_field order_id awaiting_payment)
+qr=$(json_field qr_data awaiting_payment)
+[ -n "$order" ] || fail "no order_id in the awaiting_payment line"
+case $qr in upi://*) ;; *) fail "qr_data is not a upi:// link: $qr" ;; esac
+[ "$(json_field amount awaiting_payment)" = "12.50" ] || fail "amount is not 12.50"
+[ "$(json_field amount_minor awaiting_payment)" = "1250" ] || fail "amount_minor is not 1250"
+sandbox_settle "$order" success >/dev/null
+pay_wait 20
+expect_exit 0
+check_json_lines
+[ "$(json_field state)" = paid ] || fail "the last line is not paid"
+[ "$(last_sale state)" = paid ] || fail "the journal does not say paid"
+[ "$(last_sale order_id)" = "$order" ] || fail "the journal has another order"
+grep -q "event=sale sale_id=[0-9]* method=upi amount=12.50 currency=INR .*order_id=$order from=awaiting_payment state=paid" \
+	"$E2E_TMP/syslog.txt" || fail "syslog has no paid line: $(cat "$E2E_TMP/syslog.txt")"
+grep -q '^<13>[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]* paykiosk\[[0-9]*\]: event=start version=' \
+	"$E2E_TMP/syslog.txt" || fail "syslog has no RFC 3164 start line"
+grep -q 'event=stop status=0' "$E2E_TMP/syslog.txt" || fail "syslog has no stop line"
+
+step "UPI failed at the gateway: exit 3"
+pay_bg pay upi --amount 99 --json
+wait_state awaiting_payment
+sandbox_settle "$(json_field order_id awaiting_payment)" failed >/dev/null
+pay_wait 20
+expect_exit 3
+check_json_lines
+[ "$(last_sale state)" = failed ] || fail "the journal does not say failed"
+
+step "UPI stopped by the till (SIGTERM): cancelled, exit 4"
+pay_bg pay upi --amount 150 --json
+wait_state awaiting_payment
+kill -TERM "$PAY_PID"
+pay_wait 15
+expect_exit 4
+grep -q '"event":"interrupted"' "$E2E_TMP/out.$PAY_N" || fail "no interrupted line"
+[ "$(last_sale state)" = cancelled ] || fail "the journal does not say cancelled"
+
+step "a second pay on the same journal is refused while one runs"
+pay_bg pay upi --amount 170 --json
+first=$PAY_PID; first_n=$PAY_N
+wait_state awaiting_payment
+pay_bg pay upi --amount 180 --json
+pay_wait 10
+expect_exit 1
+grep -q "Another paykiosk (process $first)" "$E2E_TMP/out.$PAY_N" ||
+	fail "the refusal does not name the first process: $(out)"
+PAY_PID=$first; PAY_N=$first_n
+kill -TERM "$PAY_PID"; pay_wait 15; expect_exit 4
+
+step "Wavepay: the transaction ID on stdin, credited more than asked, exit 0"
+printf '2234567890\n' > "$E2E_TMP/in"
+PAY_IN=$E2E_TMP/in pay_bg pay wavepay --amount 5000 --json
+pay_wait 20
+expect_exit 0
+check_json_lines
+[ -n "$(json_field wallet awaiting_txid)" ] || fail "no wallet in the awaiting_txid line"
+[ "$(json_field transaction_id)" = 2234567890 ] || fail "no transaction_id"
+[ "$(json_field credited)" = 5500 ] || fail "credited is not 5500: $(out)"
+[ "$(last_sale state)" = paid ] || fail "the journal does not say paid"
+
+step "Wavepay: a bad ID is refused, the next line is used"
+printf 'abc\n1234567890\n' > "$E2E_TMP/in"
+PAY_IN=$E2E_TMP/in pay_bg pay wavepay --amount 1000 --json
+pay_wait 20
+expect_exit 0
+grep -q '"event":"input_error"' "$E2E_TMP/out.$PAY_N" || fail "no input_error for 'abc'"
+
+step "Wavepay: declined, exit 3; not found then end of input, exit 5; no ID, exit 4"
+printf '5234567890\n' > "$E2E_TMP/in"
+PAY_IN=$E2E_TMP/in pay_bg pay wavepay --amount 1000 --json; pay_wait 20; expect_exit 3
+printf '4234567890\n' > "$E2E_TMP/in"
+PAY_IN=$E2E_TMP/in pay_bg pay wavepay --amount 1000 --json; pay_wait 20; expect_exit 5
+[ "$(last_sale state)" = not_found ] || fail "the journal does not say not_found"
+PAY_IN=/dev/null pay_bg pay wavepay --amount 1000 --json; pay_wait 20; expect_exit 4
+[ "$(last_sale state)" = cancelled ] || fail "the journal does not say cancelled"
+
+step "usage errors: exit 2, nothing recorded"
+before=$(journal_sql "select count(*) from sales")
+for args in "pay" "pay upi" "pay bitcoin --amount 5" "pay upi --amount 12.345" \
+	"pay upi --amount -5" "pay wavepay --amount 10.5" "pay upi --amount 150 --bogus"; do
+	# shellcheck disable=SC2086
+	pay_bg $args; pay_wait 10; expect_exit 2
+	[ -s "$E2E_TMP/err.$PAY_N" ] || fail "'$args' printed no reason"
+done
+[ "$(journal_sql "select count(*) from sales")" = "$before" ] || fail "a usage error recorded a sale"
+
+step "human output: the QR code on stdout decodes to qr_data"
+pay_bg pay upi --amount 300
+_has_scan() { grep -q "Scan with any UPI app" "$E2E_TMP/out.$PAY_N"; }
+poll_until 10 _has_scan || fail "no 'Scan with any UPI app' line: $(out)"
+order=$(grep -o 'Order [0-9a-zA-Z_-]*' "$E2E_TMP/out.$PAY_N" | head -n 1 | cut -d' ' -f2)
+sed -n '/[▀▄█]/p' "$E2E_TMP/out.$PAY_N" > "$E2E_TMP/qr.txt"
+screen() { cat "$E2E_TMP/qr.txt"; } # qr_decode reads "the screen": here, stdout
+decoded=$(qr_decode) || fail "the printed QR does not scan"
+case $decoded in upi://pay*"$order"*) ;; *) fail "the QR says '$decoded'" ;; esac
+sandbox_settle "$order" success >/dev/null
+pay_wait 20
+expect_exit 0
+
+step "receipt: a paid sale prints ESC/POS bytes to the printer file"
+PAYKIOSK_RECEIPT_PRINTER=$E2E_TMP/printer.bin
+export PAYKIOSK_RECEIPT_PRINTER
+pay_bg pay upi --amount 250 --json
+wait_state awaiting_payment
+sandbox_settle "$(json_field order_id awaiting_payment)" success >/dev/null
+pay_wait 20
+expect_exit 0
+unset PAYKIOSK_RECEIPT_PRINTER
+grep -q '"event":"receipt"' "$E2E_TMP/out.$PAY_N" || fail "no receipt line: $(out)"
+python3 - "$E2E_TMP/printer.bin" <<'EOF' || fail "the receipt bytes are wrong"
+import sys
+b = open(sys.argv[1], "rb").read()
+assert b.startswith(b"\x1b@"), "no ESC @ at the start"
+assert b.endswith(b"\x1dV\x01"), "no GS V cut at the end"
+text = b.decode("utf-8", "replace")
+for want in ("Payment receipt", "Method", "UPI", "250.00 INR", "Order ID", "till-7", "Paid - thank you"):
+    assert want in text, want
+EOF
+
+step "no secret in anything this test wrote"
+grep -rlF "$SANDBOX_SECRET" "$E2E_TMP"/out.* "$E2E_TMP"/err.* "$E2E_TMP/syslog.txt" "$KIOSK_JOURNAL"* \
+	&& fail "the secret leaked"
+e2e_log "pay_pos: all cases passed"
