@@ -318,6 +318,7 @@ static void read_keys(pk_app *app)
 			app->dirty = true;
 			continue;
 		}
+		app->last_key_ms = mono_ms();
 		dispatch(app, translate_key(rc, wc));
 		apply_pending(app);
 		route(app);
@@ -328,6 +329,33 @@ static void read_keys(pk_app *app)
 }
 
 /* ---- the loop ----------------------------------------------------------- */
+
+/* Nobody touched the keys for idle_timeout: a sale being typed (nothing
+ * sent yet), a report or a question goes back home.  A sale the gateway
+ * knows is never dropped this way: its own screens and timers decide. */
+static void idle_check(pk_app *app)
+{
+	int64_t idle_ms = (int64_t)app->cfg->idle_timeout * 1000;
+	if (app->now_ms - app->last_key_ms < idle_ms)
+		return;
+	pk_screen *cur = app->next ? app->next : app->screen;
+	bool at_home = cur && strcmp(cur->ops->name, "home") == 0;
+	if (at_home && !app->modal)
+		return;
+	pk_flow_view v;
+	pk_flow_view_get(app->flow, &v);
+	if (v.sale && !pk_state_is_final(v.sale->state) && !pk_state_is_open(v.sale->state))
+		return;
+	app->last_key_ms = app->now_ms;
+	if (app->log)
+		pk_log_event(app->log, PK_LOG_INFO, "idle_home", "screen=%s idle_s=%d",
+			     app->modal ? app->modal->ops->name : cur ? cur->ops->name : "-",
+			     app->cfg->idle_timeout);
+	if (at_home)
+		pk_app_ask(app, NULL);
+	else
+		pk_app_home(app);
+}
 
 static pk_screen *first_screen(pk_app *app, const pk_app_options *o)
 {
@@ -372,7 +400,19 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 				    _("Cannot use this terminal (is TERM set correctly?)"));
 	}
 	pk_app_install_crash_handlers();
-	cbreak();
+	if (app.kiosk) {
+		/* Ctrl-C, Ctrl-Z, Ctrl-\ and flow control arrive as plain keys
+		 * (ignored) instead of signals; job-control signals from anyone
+		 * else are ignored too. */
+		raw();
+		signal(SIGTSTP, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		signal(SIGTTIN, SIG_IGN);
+		signal(SIGTTOU, SIG_IGN);
+	} else {
+		cbreak();
+	}
+	app.last_key_ms = app.now_ms;
 	noecho();
 	nonl();
 	intrflush(stdscr, FALSE);
@@ -421,8 +461,16 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 		}
 		if (fds[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-				app.quit = true; /* INT, TERM, HUP: a clean stop */
+			while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+				/* INT, TERM, HUP: a clean stop - but a locked kiosk
+				 * leaves only on TERM (the service manager) or HUP
+				 * (its terminal is gone), never on an interrupt. */
+				if (!(app.kiosk && si.ssi_signo == SIGINT))
+					app.quit = true;
+				else if (app.log)
+					pk_log_event(app.log, PK_LOG_NOTICE, "kiosk_ignored",
+						     "signal=INT");
+			}
 			if (app.quit)
 				break;
 		}
@@ -441,6 +489,7 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 
 		if (app.screen->ops->tick)
 			app.screen->ops->tick(app.screen, &app);
+		idle_check(&app);
 		apply_pending(&app);
 		route(&app);
 		apply_pending(&app);

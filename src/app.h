@@ -25,6 +25,8 @@ typedef struct pk_app {
 	pk_log *log;             /* operational log */
 	bool kiosk;              /* self-service lock (--kiosk) */
 	int64_t last_key_ms;     /* monotonic time of the last key (idle timeout) */
+	int pin_failures;        /* wrong supervisor PINs in a row */
+	int64_t pin_locked_until_ms; /* no PIN is taken before this (monotonic) */
 	bool exit_after_first_frame;
 
 	pk_screen *screen;       /* the screen shown */

@@ -60,7 +60,9 @@ static void home_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	}
 	static const pk_hint hints[] = { { "1", N_("Wavepay") }, { "2", N_("UPI") },
 					 { "Esc", N_("Quit") } };
-	pk_chrome_hints(app, rows - 1, 0, cols, hints, 3);
+	static const pk_hint kiosk_hints[] = { { "1", N_("Wavepay") }, { "2", N_("UPI") },
+					       { "Esc", N_("Supervisor") } };
+	pk_chrome_hints(app, rows - 1, 0, cols, app->kiosk ? kiosk_hints : hints, 3);
 }
 
 static void start_sale(pk_app *app, pk_method m)
@@ -86,7 +88,10 @@ static int home_key(pk_screen *s, pk_app *app, int key)
 		pk_app_show(app, pk_today_new());
 		return PK_KEY_HANDLED;
 	case PK_K_ESC:
-		app->quit = true;
+		if (app->kiosk)
+			pk_app_ask(app, pk_unlock_new()); /* leaving needs the PIN */
+		else
+			app->quit = true;
 		return PK_KEY_HANDLED;
 	default:
 		return PK_KEY_UNUSED;

@@ -69,6 +69,8 @@ pk_screen *pk_result_new(void);
 pk_screen *pk_open_sales_new(void);
 pk_screen *pk_today_new(void);
 pk_screen *pk_recovery_new(void);
+/* --kiosk: the supervisor PIN box (a question over home). */
+pk_screen *pk_unlock_new(void);
 typedef void (*pk_confirm_fn)(pk_app *app, void *ud);
 /* question is translated already; yes runs on Enter; Esc just closes. */
 pk_screen *pk_confirm_new(const char *question, pk_confirm_fn yes, void *ud);
