@@ -127,6 +127,7 @@ int main(int argc, char **argv)
 	}
 	int status;
 	if (action == PK_CONFIG_HELP) {
+		pk_i18n_set_lang(cfg.lang);
 		fputs(pk_config_usage(), stdout);
 		pk_config_free(&cfg);
 		return 0;

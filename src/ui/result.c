@@ -156,6 +156,9 @@ static void result_draw(pk_screen *s, pk_app *app, int rows, int cols)
 		static const pk_hint hints[] = { { "Enter", N_("Correct the ID") },
 						 { "Esc", N_("Home") } };
 		pk_chrome_hints(app, rows - 1, 0, cols, hints, 2);
+	} else if (sale->state == PK_SALE_PAID) {
+		static const pk_hint hints[] = { { "Enter", N_("Home") }, { "+", N_("Receipt") } };
+		pk_chrome_hints(app, rows - 1, 0, cols, hints, 2);
 	} else {
 		static const pk_hint hints[] = { { "Enter", N_("Home") } };
 		pk_chrome_hints(app, rows - 1, 0, cols, hints, 1);
@@ -180,6 +183,10 @@ static int result_key(pk_screen *s, pk_app *app, int key)
 	}
 	if (key == PK_K_ENTER || key == PK_K_ESC) {
 		pk_app_home(app);
+		return PK_KEY_HANDLED;
+	}
+	if (key == '+' && v.sale && v.sale->state == PK_SALE_PAID) {
+		pk_app_show(app, pk_receipt_screen_new());
 		return PK_KEY_HANDLED;
 	}
 	return PK_KEY_UNUSED;

@@ -66,6 +66,8 @@ pk_screen *pk_wavepay_new(bool correcting); /* correcting: not found, ID kept */
 /* Not found: back to the ID field with the ID that was typed. */
 pk_screen *pk_wavepay_correct_new(const char *key1);
 pk_screen *pk_result_new(void);
+/* The paid sale's receipt on screen; Enter prints it (receipt_printer). */
+pk_screen *pk_receipt_screen_new(void);
 pk_screen *pk_open_sales_new(void);
 pk_screen *pk_today_new(void);
 pk_screen *pk_recovery_new(void);

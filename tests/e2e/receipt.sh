@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# receipt.sh - after a paid sale the cashier presses + for the receipt: it
+# shows on screen (shop name, date, method, amount, credited, transaction
+# ID, kiosk) in the sale's language, Enter prints it as ESC/POS bytes to
+# the configured printer (here a file), and a printer that cannot be opened
+# gets a clear message while the sale stays paid.
+source "$(dirname "$0")/lib.sh"
+e2e_init
+command -v python3 >/dev/null || fail "python3 is missing"
+sandbox_start
+PRINTER=$E2E_TMP/printer.bin
+mkdir -p "$E2E_TMP/config/paykiosk"
+install -m600 /dev/null "$E2E_TMP/config/paykiosk/paykiosk.conf"
+printf 'shop_name = Corner Shop\nreceipt_printer = %s\nreceipt_width = 32\n' "$PRINTER" \
+	> "$E2E_TMP/config/paykiosk/paykiosk.conf"
+
+wavepay_sale() { # wavepay_sale AMOUNT-DIGITS TXID: to the paid result screen
+	keys 1
+	poll_until 5 _has_amount_screen || true
+	local d
+	for d in $(echo "$1" | grep -o .); do keys "$d"; done
+	keys Enter
+	_txid_asked() { [ "$(last_sale state 2>/dev/null)" = awaiting_txid ]; }
+	poll_until 15 _txid_asked || fail "no Wavepay sale awaiting the transaction ID"
+	sleep 0.3
+	type_text "$2"
+	keys Enter
+	_paid() { [ "$(last_sale state 2>/dev/null)" = paid ]; }
+	poll_until 15 _paid || fail "the sale did not end paid"
+}
+_has_amount_screen() { _has "MMK"; }
+
+step "English sale: + shows the receipt, Enter prints it"
+kiosk_start
+wait_for "Choose the payment"
+wavepay_sale 5000 2234567890
+wait_for "Paid"
+wait_for "Receipt"
+keys +
+wait_for "Payment receipt"
+for want in "Corner Shop" "Method" "Wavepay" "5,000 MMK" "5,500 MMK" "2234567890" \
+	"e2e-counter" "$(date +%Y-%m-%d)" "Paid - thank you"; do
+	assert_screen "$want"
+done
+assert_screen "Print"
+keys Enter
+wait_for "Receipt printed on"
+python3 - "$PRINTER" <<'EOF' || fail "the printed bytes are wrong"
+import sys
+b = open(sys.argv[1], "rb").read()
+assert b.startswith(b"\x1b@"), "no ESC @ (initialise) at the start"
+assert b.endswith(b"\x1bd\x04\x1dV\x01"), "no feed + GS V cut at the end"
+assert b"\x1bE\x01Corner Shop\n\x1bE\x00" in b, "the shop name is not the bold first line"
+text = b.decode("utf-8")
+lines = text.split("\n")
+for want in ("Payment receipt", "Wavepay", "5,000 MMK", "Credited", "5,500 MMK",
+             "2234567890", "e2e-counter", "Paid - thank you"):
+    assert want in text, want
+body = [l for l in lines if "MMK" in l]
+assert all(len(l) <= 32 for l in body), "a line is wider than receipt_width"
+amount = [l for l in lines if l.startswith("Amount")][0]
+assert len(amount) == 32 and amount.endswith("5,000 MMK"), repr(amount)
+EOF
+size1=$(stat -c %s "$PRINTER")
+keys Escape
+wait_for "Choose the payment"
+[ "$(last_sale state)" = paid ] || fail "the receipt changed the sale"
+
+step "Hindi sale: the receipt is in the sale's language, even after * switches the screen"
+keys '*'; keys '*'           # en -> my -> hi
+wavepay_sale 1000 1234567890
+keys +
+wait_for "भुगतान रसीद"
+keys '*'                     # the screen goes English; the receipt stays Hindi
+wait_for "भुगतान रसीद"
+assert_screen "1,000 MMK"
+keys Enter
+wait_for_re "Receipt printed on|रसीद"
+python3 - "$PRINTER" "$size1" <<'EOF' || fail "the Hindi receipt bytes are wrong"
+import sys
+b = open(sys.argv[1], "rb").read()[int(sys.argv[2]):]
+assert b.startswith(b"\x1b@") and b.endswith(b"\x1dV\x01"), "not one ESC/POS job"
+t = b.decode("utf-8")
+assert "भुगतान रसीद" in t and "1,000 MMK" in t and "1234567890" in t, t
+EOF
+keys Escape
+wait_for "Choose the payment"
+keys Escape
+kiosk_wait_exit 10
+kiosk_close
+
+step "a printer that cannot be opened: a clear message, the sale stays paid"
+kiosk_start -e PAYKIOSK_RECEIPT_PRINTER=/nonexistent/lp0
+wait_for "Choose the payment"
+wavepay_sale 2000 1234567891
+keys +
+wait_for "Payment receipt"
+keys Enter
+wait_for "Cannot open the receipt printer /nonexistent/lp0"
+[ "$(last_sale state)" = paid ] || fail "a printer failure changed the sale"
+keys Escape
+wait_for "Choose the payment"
+keys Escape
+kiosk_wait_exit 10
+[ "$KIOSK_STATUS" = 0 ] || fail "exit status $KIOSK_STATUS"
+e2e_log "receipt: all cases passed"
