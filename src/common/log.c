@@ -69,9 +69,12 @@ const char *pk_log_quote(const char *text, char *buf, size_t len)
 		return buf;
 	}
 	buf[o++] = '"';
-	for (const char *p = text ? text : ""; *p && o + 3 < len; p++) {
+	/* room is kept for the closing quote and the NUL */
+	for (const char *p = text ? text : ""; *p && o + 2 < len; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '"' || c == '\\') {
+			if (o + 3 >= len)
+				break;
 			buf[o++] = '\\';
 			buf[o++] = (char)c;
 		} else {

@@ -24,7 +24,7 @@ struct fx {
 static const char *const env_vars[] = {
 	"PAYKIOSK_API_URL", "PAYKIOSK_SECRET", "PAYKIOSK_SECRET_FILE", "PAYKIOSK_LABEL",
 	"PAYKIOSK_LANG", "PAYKIOSK_JOURNAL", "PAYKIOSK_CONFIG", "LANGUAGE", "LC_ALL",
-	"LC_MESSAGES", "LANG",
+	"LC_MESSAGES", "LANG", "PAYKIOSK_RECEIPT_PRINTER",
 };
 
 static int setup(void **state)
@@ -298,6 +298,10 @@ static void test_file_errors(void **state)
 		{ "poll_timeout = 9\n", 1, "from 10 to 3600" },
 		{ "poll_timeout = 99999999999999\n", 1, "from 10 to 3600" },
 		{ "result_pause = 601\n", 1, "from 0 to 600" },
+		{ "idle_timeout = 5\n", 1, "key 'idle_timeout': must be a whole number from 10 to 3600" },
+		{ "receipt_width = 80\n", 1, "from 24 to 64" },
+		{ "kiosk = sometimes\n", 1, "key 'kiosk': must be true or false" },
+		{ "supervisor_pin = 2468\n", 1, "key 'supervisor_pin': is not a PIN hash" },
 		{ "\n\nlang = fr\n", 3, "key 'lang'" },
 		{ "api_url = http://pay.example\n", 1, "key 'api_url': API URL must use https://" },
 		{ "label =\n", 1, "key 'label': needs a value" },
@@ -462,6 +466,44 @@ static void test_argv(void **state)
 	assert_non_null(strstr(usage, "PAYKIOSK_SECRET_FILE"));
 }
 
+/* The kiosk-lock, receipt and log settings: defaults, file, flags, env. */
+static void test_shop_settings(void **state)
+{
+	struct fx *fx = *state;
+	pk_config cfg;
+	pk_error err;
+	assert_int_equal(LOAD0(&cfg, &err), 0);
+	assert_false(cfg.kiosk);
+	assert_false(cfg.verbose);
+	assert_int_equal(cfg.idle_timeout, 120);
+	assert_int_equal(cfg.receipt_width, 32);
+	assert_string_equal(cfg.receipt_printer, "");
+	assert_null(cfg.supervisor_pin);
+	pk_config_free(&cfg);
+
+	write_mode(fx->path,
+		   "kiosk = yes\nidle_timeout = 45\nreceipt_width = 48\n"
+		   "receipt_printer = /dev/usb/lp0\nsupervisor_pin = $y$j9T$abc$def\n",
+		   0600);
+	setenv("PAYKIOSK_CONFIG", fx->path, 1);
+	assert_int_equal(LOAD0(&cfg, &err), 0);
+	assert_true(cfg.kiosk);
+	assert_int_equal(cfg.idle_timeout, 45);
+	assert_int_equal(cfg.receipt_width, 48);
+	assert_string_equal(cfg.receipt_printer, "/dev/usb/lp0");
+	assert_string_equal(cfg.supervisor_pin, "$y$j9T$abc$def");
+	pk_config_free(&cfg);
+
+	setenv("PAYKIOSK_RECEIPT_PRINTER", "/tmp/receipts.bin", 1);
+	assert_int_equal(LOAD(&cfg, &err, "--verbose", "--kiosk", "pay", "upi", "--kiosk"), 0);
+	assert_true(cfg.verbose);
+	assert_string_equal(cfg.receipt_printer, "/tmp/receipts.bin");
+	assert_int_equal(cfg.argc, 3); /* options after the command are the command's */
+	pk_config_free(&cfg);
+	unsetenv("PAYKIOSK_RECEIPT_PRINTER");
+	expect_fail(&cfg, &err, LOAD(&cfg, &err, "--kiosk=yes"), "takes no value");
+}
+
 static void test_check_url(void **state)
 {
 	(void)state;
@@ -532,6 +574,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_secret_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_url_secret_pair, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_argv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shop_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_url, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
