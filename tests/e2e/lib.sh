@@ -53,14 +53,36 @@ fail() {
 
 step() { E2E_STEP="$*"; e2e_log "$*"; }
 
+# Every artefact a test leaves (journal, WAL, stderr, sandbox log, syslog
+# capture, every screen read, JSON output, receipts) must be free of the
+# gateway secret.  run-kiosk.sh (the harness's launcher, which hands the
+# secret to the kiosk's environment) is the one file allowed to hold it.
+secret_sweep() {
+	[ -n "$SANDBOX_SECRET" ] && [ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ] || return 0
+	local found
+	found=$(grep -rlaF "$SANDBOX_SECRET" "$E2E_TMP" --exclude=run-kiosk.sh 2>/dev/null || true)
+	if [ -n "$found" ]; then
+		printf 'FAIL (secret sweep): the gateway secret is in: %s\n' "$found" >&2
+		return 1
+	fi
+	return 0
+}
+
 e2e_cleanup() {
 	local rc=$?
+	# The screen as it was last, for the sweep.
+	if [ -n "$E2E_SOCK" ] && [ -n "$E2E_TMP" ] && tmux -L "$E2E_SOCK" has-session 2>/dev/null; then
+		tmux -L "$E2E_SOCK" capture-pane -p -S - -t kiosk >> "$E2E_TMP/screens.log" 2>/dev/null || true
+	fi
 	if [ -n "$E2E_SOCK" ]; then
 		tmux -L "$E2E_SOCK" kill-server 2>/dev/null || true
 	fi
 	if [ -n "$SANDBOX_PID" ]; then
 		kill "$SANDBOX_PID" 2>/dev/null || true
 		wait "$SANDBOX_PID" 2>/dev/null || true
+	fi
+	if [ -n "$SANDBOX_PID" ] || [ -n "$E2E_SOCK" ]; then
+		secret_sweep || rc=1
 	fi
 	if [ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ]; then
 		if [ $rc -ne 0 ] && [ -s "$E2E_TMP/sandbox.log" ]; then
@@ -112,6 +134,10 @@ sandbox_start() {
 	SANDBOX_PID=$!
 	poll_until 10 _url_ready || fail "the sandbox printed no URL: $(cat "$E2E_TMP/sandbox.err")"
 	SANDBOX_URL=$(head -n 1 "$E2E_TMP/sandbox.url")
+	# For the sweep after the whole run (tests/secret_sweep.sh).
+	if [ -n "${PK_BUILD_DIR:-}" ] && [ -d "$PK_BUILD_DIR" ]; then
+		echo "$SANDBOX_SECRET" >> "$PK_BUILD_DIR/test-secrets.list"
+	fi
 	e2e_log "sandbox at $SANDBOX_URL (pid $SANDBOX_PID)"
 }
 
@@ -198,7 +224,8 @@ kiosk_pid() { tmux -L "$E2E_SOCK" display -p -t kiosk '#{pane_pid}'; }
 keys() { tmux -L "$E2E_SOCK" send-keys -t kiosk "$@"; }
 type_text() { tmux -L "$E2E_SOCK" send-keys -t kiosk -l "$1"; }
 resize() { tmux -L "$E2E_SOCK" resize-window -t kiosk -x "$1" -y "$2"; }
-screen() { tmux -L "$E2E_SOCK" capture-pane -p -t kiosk; }
+# Every screen a test reads is kept (screens.log) for the secret sweep.
+screen() { tmux -L "$E2E_SOCK" capture-pane -p -t kiosk | tee -a "$E2E_TMP/screens.log"; }
 
 _has() { screen | grep -qF -- "$1"; }
 _hasnt() { ! screen | grep -qF -- "$1"; }

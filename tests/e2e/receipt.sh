@@ -30,8 +30,22 @@ wavepay_sale() { # wavepay_sale AMOUNT-DIGITS TXID: to the paid result screen
 }
 _has_amount_screen() { _has "MMK"; }
 
+# The kiosk's operational log goes to this socket instead of /dev/log.
+LOGSOCK=$E2E_TMP/log.sock
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab", buffering=0) as f:
+    while True:
+        f.write(s.recv(65536) + b"\n")
+' "$LOGSOCK" "$E2E_TMP/syslog.txt" &
+LOGGER=$!
+trap 'rc=$?; kill $LOGGER 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
+poll_until 5 test -S "$LOGSOCK" || fail "no test syslog socket"
+
 step "English sale: + shows the receipt, Enter prints it"
-kiosk_start
+kiosk_start -e PAYKIOSK_LOG_SOCKET="$LOGSOCK"
 wait_for "Choose the payment"
 wavepay_sale 5000 2234567890
 wait_for "Paid"
@@ -62,6 +76,14 @@ amount = [l for l in lines if l.startswith("Amount")][0]
 assert len(amount) == 32 and amount.endswith("5,000 MMK"), repr(amount)
 EOF
 size1=$(stat -c %s "$PRINTER")
+step "the kiosk logged the sale's life and the receipt to syslog"
+for re in 'event=start version=[^ ]* command=kiosk mode=live' \
+	'event=sale sale_id=1 method=wavepay amount=5000 currency=MMK .* from=new state=creating' \
+	'event=sale sale_id=1 method=wavepay .* from=awaiting_txid state=activating' \
+	'event=sale sale_id=1 method=wavepay .*txid=2234567890 credited=5500 from=activating state=paid' \
+	'event=receipt sale_id=1 printed=1'; do
+	grep -qE "$re" "$E2E_TMP/syslog.txt" || fail "no log line like '$re': $(cat "$E2E_TMP/syslog.txt")"
+done
 keys Escape
 wait_for "Choose the payment"
 [ "$(last_sale state)" = paid ] || fail "the receipt changed the sale"

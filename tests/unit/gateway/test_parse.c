@@ -458,10 +458,16 @@ static void upi_create_qr_length(void **state)
 	gw_result_free(&r);
 	free(body);
 
+	/* A real upi:// link too long to show: refused (no wrong code), and
+	 * the message says why. */
 	body = upi_ok_with_qr_len(GW_QR_DATA_MAX + 1);
 	gw_result_init(&r, GW_UPI_CREATE);
 	parse(&r, GW_UPI_CREATE, body, 200, PK_CUR_INR);
-	assert_not_understood(&r, PK_ERR_BAD_SHAPE);
+	assert_int_equal(r.status, GW_ST_NONE);
+	assert_int_equal(r.err.kind, PK_ERR_BAD_SHAPE);
+	assert_string_equal(r.err.msg, "The gateway sent a payment link too long for a QR code");
+	assert_null(r.qr_data);
+	assert_string_equal(r.order_id, "");
 	gw_result_free(&r);
 	free(body);
 }
