@@ -17,7 +17,7 @@ build_pkgs=(build-essential cmake pkg-config gettext
   libncurses-dev libcurl4-openssl-dev libcjson-dev libqrencode-dev
   libsqlite3-dev libmicrohttpd-dev libcmocka-dev libcrypt-dev)
 test_pkgs=(tmux curl zbar-tools sqlite3 valgrind clang libclang-rt-14-dev
-  qrencode python3-qrcode hyperfine time openssl groff-base)
+  qrencode python3-qrcode hyperfine time openssl groff-base man-db systemd)
 
 say() { printf '== %s\n' "$*" >&2; }
 
