@@ -43,11 +43,21 @@ void pk_log_open(pk_log *log, const char *socket_path)
 	connect_socket(log);
 }
 
+static void drop_redact(pk_log *log)
+{
+	if (log->redact) {
+		explicit_bzero(log->redact, strlen(log->redact));
+		free(log->redact);
+	}
+	log->redact = NULL;
+}
+
 void pk_log_close(pk_log *log)
 {
 	if (log->fd >= 0)
 		close(log->fd);
 	log->fd = -1;
+	drop_redact(log);
 }
 
 void pk_log_set_mirror(pk_log *log, bool on)
@@ -57,7 +67,10 @@ void pk_log_set_mirror(pk_log *log, bool on)
 
 void pk_log_set_redact(pk_log *log, const char *secret)
 {
-	log->redact = secret && *secret ? secret : NULL;
+	drop_redact(log);
+	if (secret && *secret)
+		log->redact = strdup(secret); /* out of memory: the secret is never
+		                                 put in a line anyway */
 }
 
 const char *pk_log_quote(const char *text, char *buf, size_t len)

@@ -25,7 +25,7 @@ typedef struct pk_log {
 	int fd;                 /* datagram socket, -1 when syslog is not there */
 	char socket_path[108];  /* /dev/log, or $PAYKIOSK_LOG_SOCKET (tests) */
 	bool mirror;            /* also to stderr */
-	const char *redact;     /* never written (not owned), or NULL */
+	char *redact;           /* never written (a copy, wiped on change/close) */
 	unsigned dropped;       /* lines syslog did not take */
 } pk_log;
 
@@ -34,6 +34,8 @@ typedef struct pk_log {
 void pk_log_open(pk_log *log, const char *socket_path);
 void pk_log_close(pk_log *log);
 void pk_log_set_mirror(pk_log *log, bool on);
+/* Mask this string in every line from now on (copied: the caller's
+ * buffer may go away first).  NULL or "" masks nothing. */
 void pk_log_set_redact(pk_log *log, const char *secret);
 /* event: a word (start, sale, gateway_error ...); fmt: `key=value ...`
  * (use pk_log_quote for free text). */

@@ -401,6 +401,53 @@ static void test_upi_transport_errors_keep_waiting(void **state)
 	assert_row(c, id, PK_SALE_PAID, "new>creating>awaiting_payment>paid");
 }
 
+/* Four minutes of a flaky shop network (on the driven clock, against the
+ * real sandbox): every other status poll fails (reset, HTML 500, in turn),
+ * the rest say "processing".  The sale stays awaiting payment the whole
+ * time (never failed, never unconfirmed before its deadline), the screen
+ * sees the problem come and go, and the payment still lands as paid. */
+static void test_upi_flapping_for_minutes(void **state)
+{
+	ctx *c = *state;
+	pk_error err;
+	close_flow(c);
+	gw_options o = { 0 };
+	o.api_url = c->sb.url;
+	o.secret = c->sb.secret;
+	o.connect_timeout_ms = 2000;
+	o.total_timeout_ms = 5000;
+	assert_int_equal(gw_client_new(&c->gw, &o, &err), 0);
+	pk_flow_settings set = { INTERVAL_S, 600 };
+	assert_int_equal(pk_flow_new(&c->flow, c->j, c->gw, &set, &c->clock, &err), 0);
+	start_upi(c, 25000);
+	int64_t id = cur(c)->id;
+	int errors_seen = 0, clear_seen = 0;
+	for (int i = 0; i < 120; i++) { /* 120 polls x 2 s = 4 minutes */
+		if (i % 2 == 0)
+			fault(c, "upi_status", i % 4 == 0 ? "reset" : "http500_html", 1);
+		advance(c, INTERVAL_S);
+		pk_flow_view v;
+		pk_flow_view_get(c->flow, &v);
+		assert_int_equal(v.sale->state, PK_SALE_AWAITING_PAYMENT);
+		if (v.last_error->kind != PK_OK)
+			errors_seen++;
+		else
+			clear_seen++;
+	}
+	print_message("flapping: %d polls showed a problem, %d clear, %ld status requests\n",
+		      errors_seen, clear_seen, stat_count(c, "upi_status"));
+	/* Every HTML 500 shows; a reset of a reused keep-alive connection is
+	 * re-sent at once by libcurl (the answer never came), so not all do. */
+	assert_true(errors_seen >= 25);
+	assert_true(clear_seen >= 50);
+	assert_true(stat_count(c, "upi_status") >= 120);
+	settle(c, "success");
+	advance(c, INTERVAL_S);
+	advance(c, INTERVAL_S);
+	assert_int_equal(cur(c)->state, PK_SALE_PAID);
+	assert_row(c, id, PK_SALE_PAID, "new>creating>awaiting_payment>paid");
+}
+
 static const pk_sale *wavepay_to_txid(ctx *c, int64_t amount)
 {
 	pk_error err;
@@ -643,6 +690,7 @@ int main(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_upi_paid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upi_flapping_for_minutes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upi_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upi_create_refused_by_gateway, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upi_cancel, setup, teardown),
