@@ -66,8 +66,17 @@ test)
   ctest --test-dir build-asan --output-on-failure -j"$jobs" "$@"
   say "all tests passed"
   ;;
+package)
+  # The Debian package for a counter terminal: build/paykiosk_<version>_<arch>.deb
+  install_missing "${build_pkgs[@]}"
+  build build
+  cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/usr >/dev/null # the .deb installs under /usr
+  cmake --build build -j"$jobs"
+  (cd build && cpack -G DEB --config CPackConfig.cmake >/dev/null)
+  say "built: $(ls build/paykiosk_*.deb) (install it with: apt-get install -y ./build/paykiosk_*.deb)"
+  ;;
 *)
-  echo "usage: bash assets/bootstrap.sh run|test" >&2
+  echo "usage: bash assets/bootstrap.sh run|test|package" >&2
   exit 2
   ;;
 esac

@@ -580,8 +580,8 @@ static int load(pk_config *cfg, int argc, char **argv, pk_config_action *action,
 	if (cl.help || cl.version) {
 		*action = cl.help ? PK_CONFIG_HELP : PK_CONFIG_VERSION;
 		pk_lang lang;
-		cfg->lang = (cl.value[K_LANG] && pk_lang_parse(cl.value[K_LANG], &lang) == 0)
-				    ? lang : pk_lang_from_env();
+		const char *want = cl.value[K_LANG] ? cl.value[K_LANG] : getenv("PAYKIOSK_LANG");
+		cfg->lang = (want && pk_lang_parse(want, &lang) == 0) ? lang : pk_lang_from_env();
 		return 0;
 	}
 
