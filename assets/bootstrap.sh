@@ -4,6 +4,7 @@
 #                                   in training mode against the embedded sandbox
 #   bash assets/bootstrap.sh test   the same set-up, then every test (CTest), also
 #                                   under AddressSanitizer + UndefinedBehaviorSanitizer
+#   bash assets/bootstrap.sh package  the Debian package for a counter terminal
 # Idempotent: packages already installed are not touched, builds are incremental.
 set -euo pipefail
 
