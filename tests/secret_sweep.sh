@@ -3,7 +3,7 @@
 # gateway secret the run's sandboxes used (each e2e/integration test adds
 # its random one to $PK_BUILD_DIR/test-secrets.list) must appear nowhere in
 # what the run left behind: ctest's captured output of every test
-# (Testing/Temporary/LastTest*.log), anything left in the temp folders the
+# (Testing/Temporary/LastTest.log[.tmp]), anything left in the temp folders the
 # harness uses, the build tree's logs, and syslog if this machine has one.
 # Each test also sweeps its own folder before deleting it (lib.sh).
 set -u
@@ -15,7 +15,9 @@ n=$(sort -u "$list" | wc -l)
 [ "$n" -ge 5 ] || fail "only $n test secrets recorded; expected one per sandbox-using test"
 
 targets=()
-for f in "$build"/Testing/Temporary/*.log; do [ -f "$f" ] && targets+=("$f"); done
+# LastTest.log.tmp while ctest runs (LastTest.log after): every finished
+# test's output so far, which is every other test (they run first).
+for f in "$build"/Testing/Temporary/LastTest*; do [ -f "$f" ] && targets+=("$f"); done
 [ ${#targets[@]} -gt 0 ] || fail "no ctest logs to sweep"
 for d in "${TMPDIR:-/tmp}"/pk-e2e.* "${TMPDIR:-/tmp}"/pk-*; do [ -e "$d" ] && targets+=("$d"); done
 for f in /var/log/syslog /var/log/messages /var/log/user.log; do [ -r "$f" ] && targets+=("$f"); done

@@ -34,6 +34,11 @@ typedef struct pk_error {
 	pk_err_kind kind;
 	long code;                 /* HTTP status, curl code, errno ... (0 if none) */
 	char msg[PK_ERR_MSG_MAX];  /* human message, translated, secret-free */
+	/* For messages the screen may show after the cashier switched the
+	 * language: the untranslated N_() format and its one argument
+	 * (pk_error_set_id), NULL when msg is all there is. */
+	const char *msgid;
+	char arg[256];
 } pk_error;
 
 /* Set kind, code 0 and a printf-formatted message. Returns -1 so that
@@ -43,6 +48,13 @@ int pk_error_set(pk_error *err, pk_err_kind kind, const char *fmt, ...)
 /* Like pk_error_set but also stores code. */
 int pk_error_setc(pk_error *err, pk_err_kind kind, long code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Like pk_error_setc with a message that can be translated again later:
+ * msgid is an N_() string with at most one "%s" (arg) or "%ld" (code).
+ * msg holds it in the current language. */
+int pk_error_set_id(pk_error *err, pk_err_kind kind, long code, const char *msgid,
+		    const char *arg);
+/* The message in the language now in use (msg when there is no msgid). */
+const char *pk_error_text(const pk_error *err, char *buf, size_t len);
 void pk_error_clear(pk_error *err);
 /* Stable ASCII name of a kind ("timeout", "http", ...), for logs and tests. */
 const char *pk_err_kind_name(pk_err_kind kind);

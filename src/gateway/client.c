@@ -438,16 +438,13 @@ static void transport_error(gw_client *c, gw_req *r, gw_result *res)
 	res->status = GW_ST_NONE;
 	switch (r->code) {
 	case CURLE_COULDNT_CONNECT:
-		pk_error_setc(e, PK_ERR_REFUSED, r->code,
-			      _("Could not connect to the gateway (%s)"), c->host);
+		pk_error_set_id(e, PK_ERR_REFUSED, r->code, N_("Could not connect to the gateway (%s)"), c->host);
 		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
-		pk_error_setc(e, PK_ERR_DNS, r->code,
-			      _("The gateway's name (%s) could not be found"), c->host);
+		pk_error_set_id(e, PK_ERR_DNS, r->code, N_("The gateway's name (%s) could not be found"), c->host);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
-		pk_error_setc(e, PK_ERR_TIMEOUT, r->code,
-			      _("The gateway (%s) did not answer in time"), c->host);
+		pk_error_set_id(e, PK_ERR_TIMEOUT, r->code, N_("The gateway (%s) did not answer in time"), c->host);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
@@ -464,20 +461,18 @@ static void transport_error(gw_client *c, gw_req *r, gw_result *res)
 	case CURLE_SSL_SHUTDOWN_FAILED:
 	case CURLE_SSL_CLIENTCERT:
 	case CURLE_USE_SSL_FAILED:
-		pk_error_setc(e, PK_ERR_TLS, r->code,
-			      _("The secure connection to the gateway (%s) failed"), c->host);
+		pk_error_set_id(e, PK_ERR_TLS, r->code, N_("The secure connection to the gateway (%s) failed"), c->host);
 		break;
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
 		if (r->too_large || r->code == CURLE_FILESIZE_EXCEEDED)
-			pk_error_setc(e, PK_ERR_TOO_LARGE, r->code, "%s",
-				      _("The gateway's answer was too large"));
+			pk_error_set_id(e, PK_ERR_TOO_LARGE, r->code,
+					N_("The gateway's answer was too large"), NULL);
 		else
 			nomem(e); /* our write callback could not grow the buffer */
 		break;
 	default:
-		pk_error_setc(e, PK_ERR_TRANSPORT, r->code,
-			      _("The connection to the gateway (%s) failed"), c->host);
+		pk_error_set_id(e, PK_ERR_TRANSPORT, r->code, N_("The connection to the gateway (%s) failed"), c->host);
 		break;
 	}
 	gw_utf8_trim_tail(e->msg);

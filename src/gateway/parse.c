@@ -201,28 +201,28 @@ static void set_not_understood(gw_result *out, pk_err_kind kind)
 	out->has_deposit_amount = false;
 	out->deposit_amount = 0;
 	out->status = GW_ST_NONE;
-	pk_error_setc(&out->err, kind, out->http_code, "%s",
-		      /* TRANSLATORS: the gateway's answer was garbled or unexpected */
-		      _("The gateway sent an answer the kiosk does not understand"));
+	pk_error_set_id(&out->err, kind, out->http_code,
+			/* TRANSLATORS: the gateway's answer was garbled or unexpected */
+			N_("The gateway sent an answer the kiosk does not understand"), NULL);
 }
 
 static void set_http_error(gw_result *out)
 {
 	out->status = GW_ST_NONE;
-	pk_error_setc(&out->err, PK_ERR_HTTP, out->http_code,
-		      _("The gateway answered with an error (HTTP %ld)"), out->http_code);
+	pk_error_set_id(&out->err, PK_ERR_HTTP, out->http_code,
+			N_("The gateway answered with an error (HTTP %ld)"), NULL);
 }
 
 static void set_fail(gw_result *out)
 {
 	out->status = GW_ST_FAIL;
 	if (out->message[0])
-		pk_error_setc(&out->err, PK_ERR_GATEWAY_FAIL, out->http_code,
-			      /* TRANSLATORS: %s is the gateway's own message (often English) */
-			      _("The gateway refused: %s"), out->message);
+		pk_error_set_id(&out->err, PK_ERR_GATEWAY_FAIL, out->http_code,
+				/* TRANSLATORS: %s is the gateway's own message (often English) */
+				N_("The gateway refused: %s"), out->message);
 	else
-		pk_error_setc(&out->err, PK_ERR_GATEWAY_FAIL, out->http_code, "%s",
-			      _("The gateway refused the request"));
+		pk_error_set_id(&out->err, PK_ERR_GATEWAY_FAIL, out->http_code,
+				N_("The gateway refused the request"), NULL);
 	gw_utf8_trim_tail(out->err.msg);
 }
 
@@ -439,8 +439,8 @@ static void parse_upi_create(const cJSON *root, const char *st, gw_result *out)
 		/* A real link, but no terminal QR code could carry it: refuse to
 		 * show a wrong code. */
 		set_not_understood(out, PK_ERR_BAD_SHAPE);
-		pk_error_setc(&out->err, PK_ERR_BAD_SHAPE, out->http_code, "%s",
-			      _("The gateway sent a payment link too long for a QR code"));
+		pk_error_set_id(&out->err, PK_ERR_BAD_SHAPE, out->http_code,
+				N_("The gateway sent a payment link too long for a QR code"), NULL);
 		return;
 	}
 	if (n > GW_QR_DATA_MAX || n <= 6 || strncasecmp(q, "upi://", 6) != 0) {

@@ -57,7 +57,9 @@ static void wait_draw(pk_screen *s, pk_app *app, int rows, int cols)
 					   ? _("Could not reach the gateway")
 					   : _("The gateway's answer cannot be used");
 		y += pk_draw_wrap(y, x, w, 2, head, pk_role_attr(PK_ROLE_BAD), 1);
-		y += pk_draw_wrap(y, x, w, 3, e->msg, A_NORMAL, 1);
+		char text[PK_ERR_MSG_MAX];
+		/* in the language on screen now, not the one it happened in */
+		y += pk_draw_wrap(y, x, w, 3, pk_error_text(e, text, sizeof text), A_NORMAL, 1);
 		y++;
 		pk_draw_wrap(y, x, w, 3,
 			     _("Nothing was charged. Try again, or give up this sale."), A_NORMAL, 1);

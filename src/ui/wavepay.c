@@ -74,7 +74,9 @@ static void wavepay_draw(pk_screen *s, pk_app *app, int rows, int cols)
 		if (stuck(&v)) {
 			y += pk_draw_wrap(y, x, tw, 2, _("Could not reach the gateway"),
 					  pk_role_attr(PK_ROLE_BAD), 0);
-			y += pk_draw_wrap(y, x, tw, 2, v.last_error->msg, A_NORMAL, 0);
+			char text[PK_ERR_MSG_MAX];
+			y += pk_draw_wrap(y, x, tw, 2, pk_error_text(v.last_error, text, sizeof text),
+					  A_NORMAL, 0);
 			static const pk_hint hints[] = { { "Enter", N_("Try again") } };
 			pk_chrome_hints(app, rows - 1, 0, cols, hints, 1);
 		} else {

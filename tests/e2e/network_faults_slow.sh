@@ -108,8 +108,10 @@ DNS_MSG="The gateway's name (paykassma-gateway.invalid) could not be found"
 wait_for "$DNS_MSG" 10
 e2e_log "DNS failure shown after $(( $(ms) - t0 )) ms"
 assert_screen "$REACH_EN"
-# Live on the message: the heading follows the language.
+# Live on the message: the heading and the reason follow the language.
 lang_cycle "$REACH_EN" "$REACH_MY" "$REACH_HI"
+lang_cycle "$DNS_MSG" "Gateway အမည် (paykassma-gateway.invalid) ကို ရှာမတွေ့ပါ" \
+	"गेटवे का नाम (paykassma-gateway.invalid) नहीं मिला"
 assert_screen "$DNS_MSG"
 check_no_sale
 keys Escape
