@@ -153,6 +153,8 @@ static void human_state(pay_run *p, const pk_sale *sale)
 		print_qr(stdout, sale->qr_data ? sale->qr_data : "");
 		printf("%s  %s  %s\n", _("Scan with any UPI app"), money,
 		       fmt(buf, sizeof buf, _("Order %s"), sale->order_id));
+		if (p->cfg->training)
+			printf("%s\n", _("Training: type paid or failed"));
 		fflush(stdout);
 		return;
 	case PK_SALE_AWAITING_TXID: {
@@ -244,10 +246,33 @@ static bool wants_txid(const pk_sale *sale)
 	       (sale->state == PK_SALE_AWAITING_TXID || sale->state == PK_SALE_NOT_FOUND);
 }
 
+/* Training has no customer: for UPI the trainer types what the customer
+ * does ("paid" or "failed") where a cashier would press / or -. */
+static bool wants_training_outcome(const pay_run *p, const pk_sale *sale)
+{
+	return p->cfg->training && sale && sale->method == PK_METHOD_UPI &&
+	       sale->state == PK_SALE_AWAITING_PAYMENT;
+}
+
+static bool wants_input(const pay_run *p, const pk_sale *sale)
+{
+	return wants_txid(sale) || wants_training_outcome(p, sale);
+}
+
 static void submit_line(pay_run *p, const char *text)
 {
 	pk_flow_view v;
 	pk_flow_view_get(p->s.flow, &v);
+	if (wants_training_outcome(p, v.sale)) {
+		pk_error e;
+		if (strcmp(text, "paid") == 0 || strcmp(text, "failed") == 0) {
+			if (pk_flow_training_settle(p->s.flow, text[0] == 'p', &e) < 0)
+				note(p, "input_error", e.msg);
+		} else if (*text) {
+			note(p, "input_error", _("Training: type paid or failed"));
+		}
+		return;
+	}
 	if (!wants_txid(v.sale) || v.busy)
 		return; /* nothing asks for a transaction ID now */
 	char key1[PK_KEY1_MAX + 1];
@@ -406,7 +431,8 @@ static int settle(pay_run *p)
 			timeout = timeout < 100 ? timeout : 100;
 		/* stdin is read only when a transaction ID is asked for: what a
 		 * till writes ahead waits in the pipe until then. */
-		bool want_input = p->stdin_open && wants_txid(v.sale) && !v.busy;
+		bool want_input = p->stdin_open && wants_input(p, v.sale) &&
+				  (!v.busy || wants_training_outcome(p, v.sale));
 		struct pollfd fds[2] = { { .fd = p->sfd, .events = POLLIN },
 					 { .fd = want_input ? STDIN_FILENO : -1, .events = POLLIN } };
 		pk_error err;
@@ -550,7 +576,7 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 	}
 	pk_flow_observer obs = { on_state, on_problem, &p };
 	pk_flow_set_observer(p.s.flow, &obs);
-	p.stdin_open = p.method == PK_METHOD_WAVEPAY;
+	p.stdin_open = p.method == PK_METHOD_WAVEPAY || cfg->training;
 
 	/* A sale recovery resumed (a crash mid-sale) is finished first. */
 	pk_flow_view v;

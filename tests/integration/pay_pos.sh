@@ -137,10 +137,13 @@ check_json_lines
 
 step "Wavepay: a bad ID is refused, the next line is used"
 printf 'abc\n1234567890\n' > "$E2E_TMP/in"
-PAY_IN=$E2E_TMP/in pay_bg pay wavepay --amount 1000 --json
+PAY_IN=$E2E_TMP/in pay_bg --verbose pay wavepay --amount 1000 --json
 pay_wait 20
 expect_exit 0
 grep -q '"event":"input_error"' "$E2E_TMP/out.$PAY_N" || fail "no input_error for 'abc'"
+check_json_lines # --verbose does not mix log lines into the JSON
+grep -q '^paykiosk: event=sale sale_id=[0-9]* method=wavepay amount=1000 currency=MMK .*state=paid' \
+	"$E2E_TMP/err.$PAY_N" || fail "--verbose did not mirror the log to stderr: $(cat "$E2E_TMP/err.$PAY_N")"
 
 step "Wavepay: declined, exit 3; not found then end of input, exit 5; no ID, exit 4"
 printf '5234567890\n' > "$E2E_TMP/in"
@@ -193,6 +196,22 @@ text = b.decode("utf-8", "replace")
 for want in ("Payment receipt", "Method", "UPI", "250.00 INR", "Order ID", "till-7", "Paid - thank you"):
     assert want in text, want
 EOF
+
+step "training: no account, its own sandbox; the trainer types the outcome"
+PAY_N=$((PAY_N + 1))
+printf 'maybe\npaid\n' | env -u TERM -u PAYKIOSK_API_URL -u PAYKIOSK_SECRET \
+	PATH="$(dirname "$PK_SANDBOX"):$PATH" PAYKIOSK_JOURNAL="$E2E_TMP/training.db" \
+	PAYKIOSK_LOG_SOCKET="$LOGSOCK" XDG_CONFIG_HOME="$E2E_TMP/config" \
+	timeout 30 "$PK_KIOSK" --training pay upi --amount 120 --json \
+	> "$E2E_TMP/out.$PAY_N" 2> "$E2E_TMP/err.$PAY_N"
+PAY_STATUS=$?
+expect_exit 0
+check_json_lines
+grep -q '"event":"input_error","message":"Training: type paid or failed"' "$E2E_TMP/out.$PAY_N" ||
+	fail "'maybe' was not refused"
+[ "$(sqlite3 -readonly "$E2E_TMP/training.db" "select state from sales")" = paid ] ||
+	fail "the training journal does not say paid"
+grep -q 'event=start .*command=pay mode=training' "$E2E_TMP/syslog.txt" || fail "no training start line"
 
 step "no secret in anything this test wrote"
 grep -rlF "$SANDBOX_SECRET" "$E2E_TMP"/out.* "$E2E_TMP"/err.* "$E2E_TMP/syslog.txt" "$KIOSK_JOURNAL"* \
