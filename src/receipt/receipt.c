@@ -117,9 +117,13 @@ static int build(const pk_sale *s, const pk_receipt_info *info, pk_receipt *r, p
 	}
 	if (add_rule(r, err) < 0)
 		return -1;
-	/* TRANSLATORS: the last line of the receipt */
-	snprintf(buf, sizeof buf, "%s", _("Paid - thank you"));
-	return add_wrapped(r, buf, err);
+	/* TRANSLATORS: the last line of the receipt (centred) */
+	const char *thanks = _("Paid - thank you");
+	int w = pk_text_width(thanks);
+	if (w >= r->width)
+		return add_wrapped(r, thanks, err);
+	snprintf(buf, sizeof buf, "%*s%s", (r->width - w) / 2, "", thanks);
+	return add(r, buf, err);
 }
 
 int pk_receipt_build(const pk_sale *sale, const pk_receipt_info *info, pk_receipt *out,

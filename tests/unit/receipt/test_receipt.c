@@ -57,7 +57,7 @@ static void test_upi_lines(void **state)
 	assert_string_equal(find(&r, "Kiosk"), "Kiosk                     till-1");
 	assert_null(find(&r, "Credited"));
 	assert_null(find(&r, "Transaction ID"));
-	assert_string_equal(r.line[r.count - 1], "Paid - thank you");
+	assert_string_equal(r.line[r.count - 1], "        Paid - thank you"); /* centred in 32 */
 	for (int i = 0; i < r.count; i++)
 		assert_true(pk_text_width(r.line[i]) <= 32);
 	pk_receipt_free(&r);
