@@ -124,6 +124,22 @@ grep -q "Another paykiosk (process $first)" "$E2E_TMP/out.$PAY_N" ||
 PAY_PID=$first; PAY_N=$first_n
 kill -TERM "$PAY_PID"; pay_wait 15; expect_exit 4
 
+step "a pay killed mid-sale (kill -9): the next pay finishes that sale first, then its own"
+pay_bg pay upi --amount 111 --json
+wait_state awaiting_payment
+lost_order=$(json_field order_id awaiting_payment)
+lost_id=$(json_field sale_id awaiting_payment)
+kill -9 "$PAY_PID"; wait "$PAY_PID" 2>/dev/null
+sandbox_settle "$lost_order" success >/dev/null   # the customer paid meanwhile
+pay_bg pay upi --amount 112 --json
+_recovered_paid() { grep -q "\"sale_id\":$lost_id,.*\"state\":\"paid\".*\"recovered\":true" "$E2E_TMP/out.$PAY_N"; }
+poll_until 15 _recovered_paid || fail "the killed sale was not finished as paid: $(out)"
+grep -q '"event":"recovering"' "$E2E_TMP/out.$PAY_N" || fail "no recovering line"
+_own_qr() { grep '"state":"awaiting_payment"' "$E2E_TMP/out.$PAY_N" | grep -qv '"recovered"'; }
+poll_until 10 _own_qr || fail "the new sale did not start after recovery: $(out)"
+[ "$(journal_sql "select state from sales where id=$lost_id")" = paid ] || fail "the killed sale is not paid in the journal"
+kill -TERM "$PAY_PID"; pay_wait 15; expect_exit 4
+
 step "Wavepay: the transaction ID on stdin, credited more than asked, exit 0"
 printf '2234567890\n' > "$E2E_TMP/in"
 PAY_IN=$E2E_TMP/in pay_bg pay wavepay --amount 5000 --json
