@@ -27,11 +27,7 @@ static void confirm_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	int h = text_rows + 4;
 	int y = (rows - h) / 2;
 	attr_t box = pk_role_attr(PK_ROLE_BAR);
-	/* Clear the rows so no text of the screen below runs into the box. */
-	for (int i = -1; i <= h; i++)
-		pk_draw_fill(y + i, 0, cols, A_NORMAL);
-	for (int i = 0; i < h; i++)
-		pk_draw_fill(y + i, x, w, box);
+	pk_draw_box(y, x, w, h, cols, box);
 	pk_draw_wrap(y + 1, x + 2, w - 4, text_rows, c->question, box | A_BOLD, 1);
 	char line[256];
 	snprintf(line, sizeof line, "[Enter] %s    [Esc] %s", _("Yes"), _("No"));

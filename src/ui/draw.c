@@ -135,3 +135,12 @@ char *pk_fmt_mmss(char *buf, size_t len, long long seconds)
 	snprintf(buf, len, "%lld:%02lld", seconds / 60, seconds % 60);
 	return buf;
 }
+
+void pk_draw_box(int y, int x, int w, int h, int cols, attr_t attr)
+{
+	/* Clear the rows around it so no text of the screen below runs in. */
+	for (int i = -1; i <= h; i++)
+		pk_draw_fill(y + i, 0, cols, A_NORMAL);
+	for (int i = 0; i < h; i++)
+		pk_draw_fill(y + i, x, w, attr);
+}

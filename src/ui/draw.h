@@ -17,6 +17,9 @@ int pk_draw_wrap(int y, int x, int w, int max_rows, const char *utf8, attr_t att
 int pk_draw_wrap_rows(const char *utf8, int w);
 /* Fill [x, x+w) of row y with spaces in attr. */
 void pk_draw_fill(int y, int x, int w, attr_t attr);
+/* A box over the screen: rows y-1..y+h cleared across all cols, then
+ * h rows of [x, x+w) filled in attr (a question, the PIN box). */
+void pk_draw_box(int y, int x, int w, int h, int cols, attr_t attr);
 /* A printf into a buffer (for translated formats).  Returns buf. */
 char *pk_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -30,10 +30,7 @@ static void unlock_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	int x = (cols - w) / 2, h = 8;
 	int y = (rows - h) / 2;
 	attr_t box = pk_role_attr(PK_ROLE_BAR);
-	for (int i = -1; i <= h; i++)
-		pk_draw_fill(y + i, 0, cols, A_NORMAL);
-	for (int i = 0; i < h; i++)
-		pk_draw_fill(y + i, x, w, box);
+	pk_draw_box(y, x, w, h, cols, box);
 	pk_draw_center(y + 1, x, w, _("Supervisor PIN"), box | A_BOLD);
 	char dots[3 * PK_PIN_MAX + 8] = "";
 	for (size_t i = 0; i < u->len; i++)

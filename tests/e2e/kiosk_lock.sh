@@ -46,18 +46,7 @@ kiosk_wait_exit 10
 grep -q "set-pin" "$E2E_TMP/kiosk.err" || fail "the refusal does not say how to set a PIN"
 kiosk_close
 
-LOGSOCK=$E2E_TMP/log.sock
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "ab", buffering=0) as f:
-    while True:
-        f.write(s.recv(65536) + b"\n")
-' "$LOGSOCK" "$E2E_TMP/syslog.txt" &
-LOGGER=$!
-trap 'rc=$?; kill $LOGGER 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
-poll_until 5 test -S "$LOGSOCK" || fail "no test syslog socket"
+syslog_listen # the kiosk's log lines: $E2E_TMP/syslog.txt
 
 step "Ctrl-C, Ctrl-Z, Ctrl-\\ and SIGINT do not leave the locked kiosk"
 kiosk_start -e PAYKIOSK_LOG_SOCKET="$LOGSOCK" -- --kiosk

@@ -68,8 +68,28 @@ secret_sweep() {
 	return 0
 }
 
+# syslog_listen: a syslog socket of the test's own, for the kiosk's
+# PAYKIOSK_LOG_SOCKET=$LOGSOCK; each datagram is a line of
+# $E2E_TMP/syslog.txt.  Stopped by e2e_cleanup.
+LOGGER_PID=""
+syslog_listen() {
+	command -v python3 >/dev/null || fail "python3 is missing"
+	LOGSOCK=$E2E_TMP/log.sock
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab", buffering=0) as f:
+    while True:
+        f.write(s.recv(65536) + b"\n")
+' "$LOGSOCK" "$E2E_TMP/syslog.txt" &
+	LOGGER_PID=$!
+	poll_until 5 test -S "$LOGSOCK" || fail "the test syslog socket did not appear"
+}
+
 e2e_cleanup() {
 	local rc=$?
+	[ -n "$LOGGER_PID" ] && kill "$LOGGER_PID" 2>/dev/null
 	# The screen as it was last, for the sweep.
 	if [ -n "$E2E_SOCK" ] && [ -n "$E2E_TMP" ] && tmux -L "$E2E_SOCK" has-session 2>/dev/null; then
 		tmux -L "$E2E_SOCK" capture-pane -p -S - -t kiosk >> "$E2E_TMP/screens.log" 2>/dev/null || true

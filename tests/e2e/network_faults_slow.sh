@@ -121,41 +121,37 @@ kiosk_close
 kiosk_start
 wait_for "Choose the payment"
 
-step "2 hang: the server accepts the create and never answers"
-n0=$(upi_creates)
-sandbox_fault upi_create hang 1 >/dev/null || fail "fault call failed"
-keys 2
-wait_for "Amount in INR"
-t0=$(ms)
-keys 1 1 0 Enter
-wait_for "$ASK_EN" 5
-lang_cycle "$ASK_EN" "$ASK_MY" "$ASK_HI"   # while the request is in flight
 TIMEOUT_MSG="The gateway (127.0.0.1) did not answer in time"
-watch_live "$ASK_EN" "$TIMEOUT_MSG" 35
-t=$(( $(ms) - t0 ))
-e2e_log "hang: the timeout message after $t ms"
-[ $t -ge 15000 ] || fail "the kiosk gave up after $t ms, before the client's 20 s timeout"
-assert_screen "$REACH_EN"
-[ "$(upi_creates)" = $((n0 + 1)) ] || fail "not exactly one create was sent"
+# slow_create MODE DIGIT: a create the sandbox answers with MODE; the
+# spinner keeps moving and * works while it is in flight, the client's 20 s
+# timeout ends it (not before), one create was sent, nothing was recorded
+# as charged.
+slow_create() {
+	local mode=$1 n0 t0 t
+	n0=$(upi_creates)
+	sandbox_fault upi_create "$mode" 1 >/dev/null || fail "fault call failed"
+	keys 2
+	wait_for "Amount in INR"
+	t0=$(ms)
+	keys 1 "$2" 0 Enter
+	wait_for "$ASK_EN" 5
+	lang_cycle "$ASK_EN" "$ASK_MY" "$ASK_HI"   # while the request is in flight
+	watch_live "$ASK_EN" "$TIMEOUT_MSG" 35
+	t=$(( $(ms) - t0 ))
+	e2e_log "$mode: the timeout message after $t ms"
+	[ $t -ge 15000 ] || fail "the kiosk gave up after $t ms, before the client's 20 s timeout"
+	assert_screen "$REACH_EN"
+	[ "$(upi_creates)" = $((n0 + 1)) ] || fail "not exactly one create was sent"
+}
+
+step "2 hang: the server accepts the create and never answers"
+slow_create hang 1
 check_no_sale
 
 step "3 trickle: the server sends its answer a byte a second"
-n0=$(upi_creates)
-sandbox_fault upi_create trickle 1 >/dev/null || fail "fault call failed"
-keys 2
-wait_for "Amount in INR"
-t0=$(ms)
-keys 1 2 0 Enter
-wait_for "$ASK_EN" 5
-lang_cycle "$ASK_EN" "$ASK_MY" "$ASK_HI"
-watch_live "$ASK_EN" "$TIMEOUT_MSG" 35
-t=$(( $(ms) - t0 ))
-e2e_log "trickle: the timeout message after $t ms"
-[ $t -ge 15000 ] || fail "the kiosk gave up after $t ms, before the client's 20 s timeout"
-assert_screen "$REACH_EN"
+slow_create trickle 2
 # The 35-byte answer ({"status":"fail","message":"slow"}) never arrived whole.
 refute_screen "slow"
-[ "$(upi_creates)" = $((n0 + 1)) ] || fail "not exactly one create was sent"
 check_no_sale
 
 step "4 long_qr: a valid upi:// link too long for any QR code"

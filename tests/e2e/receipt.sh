@@ -30,19 +30,7 @@ wavepay_sale() { # wavepay_sale AMOUNT-DIGITS TXID: to the paid result screen
 }
 _has_amount_screen() { _has "MMK"; }
 
-# The kiosk's operational log goes to this socket instead of /dev/log.
-LOGSOCK=$E2E_TMP/log.sock
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "ab", buffering=0) as f:
-    while True:
-        f.write(s.recv(65536) + b"\n")
-' "$LOGSOCK" "$E2E_TMP/syslog.txt" &
-LOGGER=$!
-trap 'rc=$?; kill $LOGGER 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
-poll_until 5 test -S "$LOGSOCK" || fail "no test syslog socket"
+syslog_listen # the kiosk's log lines: $E2E_TMP/syslog.txt
 
 step "English sale: + shows the receipt, Enter prints it"
 kiosk_start -e PAYKIOSK_LOG_SOCKET="$LOGSOCK"

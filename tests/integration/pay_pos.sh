@@ -8,18 +8,7 @@ e2e_init
 command -v python3 >/dev/null || fail "python3 is missing"
 sandbox_start
 
-LOGSOCK=$E2E_TMP/log.sock
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "ab", buffering=0) as f:
-    while True:
-        f.write(s.recv(65536) + b"\n")
-' "$LOGSOCK" "$E2E_TMP/syslog.txt" &
-LOGGER=$!
-trap 'rc=$?; kill $LOGGER 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
-poll_until 5 test -S "$LOGSOCK" || fail "the test syslog socket did not appear"
+syslog_listen # the kiosk's log lines: $E2E_TMP/syslog.txt
 
 # pay [ARGS...]: the command as a till runs it (stdin from $PAY_IN or
 # /dev/null), JSON lines into $E2E_TMP/out.N, stderr into err.N; sets PAY_N.
