@@ -51,7 +51,9 @@ static void home_draw(pk_screen *s, pk_app *app, int rows, int cols)
 		: _("Open sales");
 	items[3].key = " 4 ";
 	items[3].text = _("Sales today");
-	for (int i = 0; i < 4 && y < rows - 2; i++) {
+	/* Self-service: customers see the payments only, not the shop's sales. */
+	int n_items = app->kiosk ? 2 : 4;
+	for (int i = 0; i < n_items && y < rows - 2; i++) {
 		pk_draw_text(y, x, 3, items[i].key, pk_role_attr(PK_ROLE_KEY));
 		pk_draw_text(y, x + 4, w - 4, items[i].text,
 			     i < 2 ? A_BOLD : (i == 2 && h->open_count ? pk_role_attr(PK_ROLE_WARN)
@@ -82,9 +84,13 @@ static int home_key(pk_screen *s, pk_app *app, int key)
 		start_sale(app, PK_METHOD_UPI);
 		return PK_KEY_HANDLED;
 	case '3':
+		if (app->kiosk)
+			return PK_KEY_UNUSED; /* the shop's sales are not for customers */
 		pk_app_show(app, pk_open_sales_new());
 		return PK_KEY_HANDLED;
 	case '4':
+		if (app->kiosk)
+			return PK_KEY_UNUSED;
 		pk_app_show(app, pk_today_new());
 		return PK_KEY_HANDLED;
 	case PK_K_ESC:

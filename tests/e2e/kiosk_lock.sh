@@ -65,6 +65,13 @@ _exited && fail "a signal stopped the kiosk"
 [ "$(ps -o stat= -p "$pid" | cut -c1)" != T ] || fail "the kiosk was stopped (job control)"
 keys 2; wait_for "Amount in INR"; keys Escape; wait_for "Choose the payment" # still answers keys
 
+step "self-service: the shop's sales (open sales, sales today) are not offered"
+refute_screen "Open sales"
+refute_screen "Sales today"
+keys 3; sleep 0.5; assert_screen "Choose the payment"
+keys 4; sleep 0.5; assert_screen "Choose the payment"
+refute_screen "Sales today"; refute_screen "No open sales"
+
 step "Esc on home asks the supervisor PIN; Esc closes the box"
 keys Escape
 wait_for "Supervisor PIN"
