@@ -50,6 +50,20 @@ static void cmd(buf *b, unsigned char a, unsigned char c, unsigned char n)
 
 int pk_receipt_escpos(const pk_receipt *r, unsigned char **out, size_t *len, pk_error *err)
 {
+	if (r->lang != PK_LANG_EN) {
+		const char *font = pk_receipt_font_for(r->lang);
+		pk_error rerr;
+		if (font &&
+		    pk_receipt_escpos_raster(r, font, PK_RECEIPT_DOTS, out, len, &rerr) == 0)
+			return 0;
+		/* no font for the script: the text job, for a UTF-8 printer */
+	}
+	return pk_receipt_escpos_text(r, out, len, err);
+}
+
+int pk_receipt_escpos_text(const pk_receipt *r, unsigned char **out, size_t *len,
+			   pk_error *err)
+{
 	buf b = { 0 };
 	unsigned char init[2] = { ESC, '@' };
 	put(&b, init, 2);                 /* ESC @: initialise */

@@ -10,6 +10,25 @@
 #include "common/money.h"
 #include "layout/text.h"
 
+static int item(pk_receipt *r, pk_receipt_kind kind, const char *a, const char *b, bool bold,
+		pk_error *err)
+{
+	if (r->n_items >= PK_RECEIPT_MAX_LINES)
+		return 0;
+	pk_receipt_item *it = &r->item[r->n_items];
+	it->kind = kind;
+	it->bold = bold;
+	it->a = strdup(a ? a : "");
+	it->b = b ? strdup(b) : NULL;
+	if (!it->a || (b && !it->b)) {
+		free(it->a);
+		free(it->b);
+		return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
+	}
+	r->n_items++;
+	return 0;
+}
+
 static int add(pk_receipt *r, const char *text, pk_error *err)
 {
 	if (r->count >= PK_RECEIPT_MAX_LINES)
@@ -37,6 +56,8 @@ static int add_wrapped(pk_receipt *r, const char *text, pk_error *err)
 /* "Name          value" on one line when it fits, else name then value. */
 static int add_pair(pk_receipt *r, const char *name, const char *value, pk_error *err)
 {
+	if (item(r, PK_RI_PAIR, name, value, false, err) < 0)
+		return -1;
 	int wn = pk_text_width(name), wv = pk_text_width(value);
 	if (wn + 1 + wv <= r->width) {
 		char buf[512];
@@ -54,6 +75,8 @@ static int add_pair(pk_receipt *r, const char *name, const char *value, pk_error
 
 static int add_rule(pk_receipt *r, pk_error *err)
 {
+	if (item(r, PK_RI_RULE, NULL, NULL, false, err) < 0)
+		return -1;
 	char buf[80];
 	int n = r->width < (int)sizeof buf - 1 ? r->width : (int)sizeof buf - 1;
 	memset(buf, '-', (size_t)n);
@@ -64,12 +87,17 @@ static int add_rule(pk_receipt *r, pk_error *err)
 static int build(const pk_sale *s, const pk_receipt_info *info, pk_receipt *r, pk_error *err)
 {
 	char buf[512], val[256];
-	if (info->shop_name && *info->shop_name && add_wrapped(r, info->shop_name, err) < 0)
+	if (info->shop_name && *info->shop_name &&
+	    (item(r, PK_RI_CENTER, info->shop_name, NULL, true, err) < 0 ||
+	     add_wrapped(r, info->shop_name, err) < 0))
 		return -1;
-	if (info->training && add_wrapped(r, _("TRAINING - no real money"), err) < 0)
+	if (info->training && (item(r, PK_RI_CENTER, _("TRAINING - no real money"), NULL,
+				    false, err) < 0 ||
+			       add_wrapped(r, _("TRAINING - no real money"), err) < 0))
 		return -1;
 	/* TRANSLATORS: the title of the customer's receipt */
-	if (add_wrapped(r, _("Payment receipt"), err) < 0)
+	if (item(r, PK_RI_CENTER, _("Payment receipt"), NULL, false, err) < 0 ||
+	    add_wrapped(r, _("Payment receipt"), err) < 0)
 		return -1;
 	r->center_lines = r->count;
 	if (add_rule(r, err) < 0)
@@ -119,6 +147,8 @@ static int build(const pk_sale *s, const pk_receipt_info *info, pk_receipt *r, p
 		return -1;
 	/* TRANSLATORS: the last line of the receipt (centred) */
 	const char *thanks = _("Paid - thank you");
+	if (item(r, PK_RI_CENTER, thanks, NULL, false, err) < 0)
+		return -1;
 	int w = pk_text_width(thanks);
 	if (w >= r->width)
 		return add_wrapped(r, thanks, err);
@@ -134,6 +164,7 @@ int pk_receipt_build(const pk_sale *sale, const pk_receipt_info *info, pk_receip
 		return pk_error_set(err, PK_ERR_INVALID, "%s",
 				    _("Only a paid sale has a receipt"));
 	out->width = info->width < 24 ? 24 : info->width > 64 ? 64 : info->width;
+	out->lang = sale->lang;
 	pk_lang before = pk_i18n_lang();
 	pk_i18n_set_lang(sale->lang);
 	int rc = build(sale, info, out, err);
@@ -147,5 +178,9 @@ void pk_receipt_free(pk_receipt *r)
 {
 	for (int i = 0; i < r->count; i++)
 		free(r->line[i]);
+	for (int i = 0; i < r->n_items; i++) {
+		free(r->item[i].a);
+		free(r->item[i].b);
+	}
 	memset(r, 0, sizeof *r);
 }

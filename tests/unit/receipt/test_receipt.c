@@ -1,6 +1,7 @@
 /* Receipts: the lines of a paid sale (both methods), aligned to the paper
  * width; only paid sales have one; the ESC/POS job's exact frame; printing
  * to a file appends one job per print. */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/i18n.h"
 #include "layout/text.h"
 #include "receipt/receipt.h"
 
@@ -157,6 +159,94 @@ static void test_print_appends_to_file(void **state)
 	assert_int_equal(err.kind, PK_ERR_CONFIG);
 }
 
+/* A Burmese / Hindi receipt goes to the printer as an image (its font has
+ * no such script): ESC @, GS v 0 bands 48 bytes wide, some ink but not a
+ * black page, feed and cut; no UTF-8 text.  English stays text. */
+static size_t ink_of(const unsigned char *b, size_t n, int *rows)
+{
+	size_t inked = 0;
+	*rows = 0;
+	size_t i = 2;
+	while (i + 8 <= n && b[i] == 0x1d && b[i + 1] == 'v' && b[i + 2] == '0') {
+		assert_int_equal(b[i + 3], 0);
+		assert_int_equal(b[i + 4] | (b[i + 5] << 8), PK_RECEIPT_DOTS / 8);
+		int r = b[i + 6] | (b[i + 7] << 8);
+		assert_true(r > 0 && r <= 128);
+		*rows += r;
+		size_t bytes = (size_t)r * (PK_RECEIPT_DOTS / 8);
+		assert_true(i + 8 + bytes <= n);
+		for (size_t k = 0; k < bytes; k++)
+			inked += (size_t)__builtin_popcount(b[i + 8 + k]);
+		i += 8 + bytes;
+	}
+	assert_int_equal(n - i, 6); /* ESC d 4, GS V 1 */
+	assert_memory_equal(b + i, "\x1b" "d\x04" "\x1d" "V\x01", 6);
+	return inked;
+}
+
+static void raster_for(pk_lang lang, const char *title)
+{
+	pk_sale s;
+	upi_sale(&s);
+	s.lang = lang;
+	pk_receipt r;
+	pk_error err;
+	pk_receipt_info info = { "Corner Shop", "till-1", false, 32 };
+	assert_int_equal(pk_i18n_init(), 0);
+	assert_int_equal(pk_receipt_build(&s, &info, &r, &err), 0);
+	assert_string_equal(r.line[1], title); /* the screen text is translated */
+	assert_non_null(pk_receipt_font_for(lang));
+	unsigned char *b;
+	size_t n;
+	assert_int_equal(pk_receipt_escpos(&r, &b, &n, &err), 0);
+	assert_memory_equal(b, "\x1b@", 2);
+	assert_true(memmem(b, n, title, strlen(title)) == NULL); /* drawn, not sent as text */
+	int rows;
+	size_t inked = ink_of(b, n, &rows);
+	size_t dots = (size_t)rows * PK_RECEIPT_DOTS;
+	assert_true(rows >= 10 * 24);               /* every item drawn */
+	assert_true(inked > dots / 100);            /* there is text */
+	assert_true(inked < dots / 4);              /* not a black page */
+	free(b);
+	pk_receipt_free(&r);
+}
+
+static void test_raster_burmese_hindi(void **state)
+{
+	(void)state;
+	raster_for(PK_LANG_MY, "ငွေပေးချေမှု ပြေစာ");
+	raster_for(PK_LANG_HI, "भुगतान रसीद");
+}
+
+static void test_english_stays_text(void **state)
+{
+	(void)state;
+	pk_sale s;
+	upi_sale(&s);
+	pk_receipt r;
+	pk_error err;
+	pk_receipt_info info = { "Corner Shop", "till-1", false, 32 };
+	assert_int_equal(pk_receipt_build(&s, &info, &r, &err), 0);
+	unsigned char *b;
+	size_t n;
+	assert_int_equal(pk_receipt_escpos(&r, &b, &n, &err), 0);
+	assert_non_null(memmem(b, n, "Payment receipt", 15));
+	assert_null(memmem(b, n, "\x1dv0", 3));
+	free(b);
+	/* a font without the script: refused, so the caller can fall back */
+	const char *latin = pk_receipt_font_for(PK_LANG_EN);
+	assert_non_null(latin);
+	s.lang = PK_LANG_MY;
+	pk_receipt my;
+	assert_int_equal(pk_receipt_build(&s, &info, &my, &err), 0);
+	assert_int_equal(pk_receipt_escpos_raster(&my, latin, PK_RECEIPT_DOTS, &b, &n, &err), -1);
+	assert_int_equal(pk_receipt_escpos_raster(&my, "/nonexistent.ttf", PK_RECEIPT_DOTS, &b, &n,
+						  &err),
+			 -1);
+	pk_receipt_free(&my);
+	pk_receipt_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +255,8 @@ int main(void)
 		cmocka_unit_test(test_only_paid),
 		cmocka_unit_test(test_escpos_frame),
 		cmocka_unit_test(test_print_appends_to_file),
+		cmocka_unit_test(test_raster_burmese_hindi),
+		cmocka_unit_test(test_english_stays_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
