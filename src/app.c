@@ -340,6 +340,15 @@ static void idle_check(pk_app *app)
 		return;
 	pk_screen *cur = app->next ? app->next : app->screen;
 	bool at_home = cur && strcmp(cur->ops->name, "home") == 0;
+	if (app->unlocked) { /* the supervisor walked away: lock again */
+		app->unlocked = false;
+		app->dirty = true;
+		if (app->log)
+			pk_log_event(app->log, PK_LOG_NOTICE, "kiosk_relock", "idle_s=%d",
+				     app->cfg->idle_timeout);
+		if (at_home && !app->modal)
+			return;
+	}
 	if (at_home && !app->modal)
 		return;
 	pk_flow_view v;

@@ -24,6 +24,7 @@ typedef struct pk_app {
 	bool training;           /* trainer keys and the banner */
 	pk_log *log;             /* operational log */
 	bool kiosk;              /* self-service lock (--kiosk) */
+	bool unlocked;           /* --kiosk: the supervisor gave the PIN (until idle) */
 	int64_t last_key_ms;     /* monotonic time of the last key (idle timeout) */
 	int pin_failures;        /* wrong supervisor PINs in a row */
 	int64_t pin_locked_until_ms; /* no PIN is taken before this (monotonic) */

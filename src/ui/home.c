@@ -52,7 +52,8 @@ static void home_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	items[3].key = " 4 ";
 	items[3].text = _("Sales today");
 	/* Self-service: customers see the payments only, not the shop's sales. */
-	int n_items = app->kiosk ? 2 : 4;
+	bool locked = app->kiosk && !app->unlocked;
+	int n_items = locked ? 2 : 4;
 	for (int i = 0; i < n_items && y < rows - 2; i++) {
 		pk_draw_text(y, x, 3, items[i].key, pk_role_attr(PK_ROLE_KEY));
 		pk_draw_text(y, x + 4, w - 4, items[i].text,
@@ -64,7 +65,10 @@ static void home_draw(pk_screen *s, pk_app *app, int rows, int cols)
 					 { "Esc", N_("Quit") } };
 	static const pk_hint kiosk_hints[] = { { "1", N_("Wavepay") }, { "2", N_("UPI") },
 					       { "Esc", N_("Supervisor") } };
-	pk_chrome_hints(app, rows - 1, 0, cols, app->kiosk ? kiosk_hints : hints, 3);
+	if (app->unlocked && y < rows - 2)
+		pk_draw_wrap(y, x, w, 2, _("Supervisor: the kiosk locks again when no key is pressed"),
+			     pk_role_attr(PK_ROLE_WARN), 0);
+	pk_chrome_hints(app, rows - 1, 0, cols, locked ? kiosk_hints : hints, 3);
 }
 
 static void start_sale(pk_app *app, pk_method m)
@@ -84,17 +88,17 @@ static int home_key(pk_screen *s, pk_app *app, int key)
 		start_sale(app, PK_METHOD_UPI);
 		return PK_KEY_HANDLED;
 	case '3':
-		if (app->kiosk)
+		if (app->kiosk && !app->unlocked)
 			return PK_KEY_UNUSED; /* the shop's sales are not for customers */
 		pk_app_show(app, pk_open_sales_new());
 		return PK_KEY_HANDLED;
 	case '4':
-		if (app->kiosk)
+		if (app->kiosk && !app->unlocked)
 			return PK_KEY_UNUSED;
 		pk_app_show(app, pk_today_new());
 		return PK_KEY_HANDLED;
 	case PK_K_ESC:
-		if (app->kiosk)
+		if (app->kiosk && !app->unlocked)
 			pk_app_ask(app, pk_unlock_new()); /* leaving needs the PIN */
 		else
 			app->quit = true;

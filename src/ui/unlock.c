@@ -1,5 +1,6 @@
 /* unlock.c - the supervisor PIN box over the home screen in --kiosk mode
- * (Esc on home).  The right PIN leaves the kiosk; each wrong one is logged,
+ * (Esc on home).  The right PIN opens the supervisor's menu (open sales,
+ * sales today, Esc leaves) until the keys rest; each wrong one is logged,
  * and from the third on the box refuses input for a growing delay
  * (pk_pin_delay_s) that survives closing and reopening it. */
 #include <stdio.h>
@@ -45,7 +46,7 @@ static void unlock_draw(pk_screen *s, pk_app *app, int rows, int cols)
 			       pk_role_attr(PK_ROLE_BAD));
 	else if (u->wrong)
 		pk_draw_center(y + 5, x, w, _("Wrong PIN"), pk_role_attr(PK_ROLE_BAD));
-	snprintf(buf, sizeof buf, "[Enter] %s    [Esc] %s", _("Leave the kiosk"), _("Back"));
+	snprintf(buf, sizeof buf, "[Enter] %s    [Esc] %s", _("Unlock"), _("Back"));
 	pk_draw_center(y + h - 1, x, w, buf, box);
 }
 
@@ -55,10 +56,13 @@ static void try_pin(unlock *u, pk_app *app)
 	explicit_bzero(u->pin, sizeof u->pin);
 	u->len = 0;
 	if (ok) {
+		/* The supervisor's menu: every item, and Esc leaves.  It locks
+		 * again after idle_timeout without a key (app.c). */
 		app->pin_failures = 0;
+		app->unlocked = true;
 		if (app->log)
 			pk_log_event(app->log, PK_LOG_NOTICE, "kiosk_unlock", "by=supervisor_pin");
-		app->quit = true;
+		pk_app_ask(app, NULL);
 		return;
 	}
 	app->pin_failures++;

@@ -3,8 +3,9 @@
 # `paykiosk set-pin` stores a salted slow hash (never the PIN); Ctrl-C,
 # Ctrl-Z, Ctrl-\ and an interrupt signal do not leave; Esc on home asks the
 # supervisor PIN; wrong PINs are refused, logged, and from the third one
-# input is locked for a while; the right PIN leaves (status 0, terminal
-# restored); a half-typed sale goes home after idle_timeout with nothing
+# input is locked for a while; the right PIN opens the supervisor's menu
+# (open sales, sales today) until idle locks it again, and Esc there leaves
+# (status 0, terminal restored); a half-typed sale goes home after idle_timeout with nothing
 # recorded; SIGTERM (the service manager) still stops it.
 source "$(dirname "$0")/lib.sh"
 e2e_init
@@ -110,13 +111,28 @@ wait_for "Choose the payment" 12
 [ "$(journal_sql "select count(*) from sales" 2>/dev/null || echo 0)" = "$n0" ] || fail "idle recorded a sale"
 grep -q 'event=idle_home screen=amount idle_s=10' "$E2E_TMP/syslog.txt" || fail "no idle_home line"
 
-step "the right PIN leaves: status 0, terminal restored, logged"
+step "the right PIN opens the supervisor's menu; idle locks it again"
 keys Escape; wait_for "Supervisor PIN"
 keys 2 4 6 8 Enter
+wait_for "Open sales"
+assert_screen "Sales today"
+assert_screen "Quit"
+grep -q 'event=kiosk_unlock' "$E2E_TMP/syslog.txt" || fail "no kiosk_unlock line"
+keys 4; wait_for "No sales today"; keys Escape; wait_for "Choose the payment"
+_exited && fail "the unlock left the kiosk"
+wait_gone "Open sales" 14          # idle_timeout = 10 s
+assert_screen "Supervisor"
+grep -q 'event=kiosk_relock idle_s=10' "$E2E_TMP/syslog.txt" || fail "no kiosk_relock line"
+keys 4; sleep 0.5; refute_screen "No sales today"
+
+step "unlocked, Esc leaves: status 0, terminal restored"
+keys Escape; wait_for "Supervisor PIN"
+keys 2 4 6 8 Enter
+wait_for "Open sales"
+keys Escape
 kiosk_wait_exit 10
 [ "$KIOSK_STATUS" = 0 ] || fail "exit status $KIOSK_STATUS"
 assert_terminal_restored
-grep -q 'event=kiosk_unlock' "$E2E_TMP/syslog.txt" || fail "no kiosk_unlock line"
 kiosk_close
 
 step "SIGTERM (the service manager) still stops the locked kiosk cleanly"
