@@ -56,8 +56,6 @@ static int add_wrapped(pk_receipt *r, const char *text, pk_error *err)
 /* "Name          value" on one line when it fits, else name then value. */
 static int add_pair(pk_receipt *r, const char *name, const char *value, pk_error *err)
 {
-	if (item(r, PK_RI_PAIR, name, value, false, err) < 0)
-		return -1;
 	int wn = pk_text_width(name), wv = pk_text_width(value);
 	if (wn + 1 + wv <= r->width) {
 		char buf[512];
@@ -75,8 +73,6 @@ static int add_pair(pk_receipt *r, const char *name, const char *value, pk_error
 
 static int add_rule(pk_receipt *r, pk_error *err)
 {
-	if (item(r, PK_RI_RULE, NULL, NULL, false, err) < 0)
-		return -1;
 	char buf[80];
 	int n = r->width < (int)sizeof buf - 1 ? r->width : (int)sizeof buf - 1;
 	memset(buf, '-', (size_t)n);
@@ -84,23 +80,19 @@ static int add_rule(pk_receipt *r, pk_error *err)
 	return add(r, buf, err);
 }
 
+/* What the receipt says, as items (raster.c draws these in dots). */
 static int build(const pk_sale *s, const pk_receipt_info *info, pk_receipt *r, pk_error *err)
 {
-	char buf[512], val[256];
+	char val[256];
 	if (info->shop_name && *info->shop_name &&
-	    (item(r, PK_RI_CENTER, info->shop_name, NULL, true, err) < 0 ||
-	     add_wrapped(r, info->shop_name, err) < 0))
+	    item(r, PK_RI_CENTER, info->shop_name, NULL, true, err) < 0)
 		return -1;
-	if (info->training && (item(r, PK_RI_CENTER, _("TRAINING - no real money"), NULL,
-				    false, err) < 0 ||
-			       add_wrapped(r, _("TRAINING - no real money"), err) < 0))
+	if (info->training && item(r, PK_RI_CENTER, _("TRAINING - no real money"), NULL, false,
+				   err) < 0)
 		return -1;
 	/* TRANSLATORS: the title of the customer's receipt */
 	if (item(r, PK_RI_CENTER, _("Payment receipt"), NULL, false, err) < 0 ||
-	    add_wrapped(r, _("Payment receipt"), err) < 0)
-		return -1;
-	r->center_lines = r->count;
-	if (add_rule(r, err) < 0)
+	    item(r, PK_RI_RULE, NULL, NULL, false, err) < 0)
 		return -1;
 
 	struct tm tm;
@@ -108,52 +100,75 @@ static int build(const pk_sale *s, const pk_receipt_info *info, pk_receipt *r, p
 	localtime_r(&when, &tm);
 	strftime(val, sizeof val, "%Y-%m-%d %H:%M", &tm);
 	/* TRANSLATORS: receipt line "Date   2026-11-25 12:40" */
-	if (add_pair(r, _("Date"), val, err) < 0)
+	if (item(r, PK_RI_PAIR, _("Date"), val, false, err) < 0)
 		return -1;
 	/* TRANSLATORS: receipt line "Method   UPI" / "Method   Wavepay" */
-	if (add_pair(r, _("Method"), s->method == PK_METHOD_UPI ? "UPI" : "Wavepay", err) < 0)
+	if (item(r, PK_RI_PAIR, _("Method"), s->method == PK_METHOD_UPI ? "UPI" : "Wavepay", false,
+		 err) < 0)
 		return -1;
 	pk_money_display(s->amount, s->currency, val, sizeof val);
 	/* TRANSLATORS: receipt line "Amount   5,000 MMK" */
-	if (add_pair(r, _("Amount"), val, err) < 0)
+	if (item(r, PK_RI_PAIR, _("Amount"), val, false, err) < 0)
 		return -1;
 	if (s->has_deposit_amount && s->deposit_amount != s->amount) {
 		pk_money_display(s->deposit_amount, s->currency, val, sizeof val);
 		/* TRANSLATORS: receipt line: what the gateway credited when it
 		 * differs from the amount asked */
-		if (add_pair(r, _("Credited"), val, err) < 0)
+		if (item(r, PK_RI_PAIR, _("Credited"), val, false, err) < 0)
 			return -1;
 	}
-	if (s->method == PK_METHOD_UPI && s->order_id[0]) {
-		/* TRANSLATORS: receipt line "Order ID   abc123" */
-		if (add_pair(r, _("Order ID"), s->order_id, err) < 0)
-			return -1;
-	}
-	if (s->method == PK_METHOD_WAVEPAY && s->key1[0]) {
-		/* TRANSLATORS: receipt line "Transaction ID   2234567890" */
-		if (add_pair(r, _("Transaction ID"), s->key1, err) < 0)
-			return -1;
-	}
+	/* TRANSLATORS: receipt line "Order ID   abc123" */
+	if (s->method == PK_METHOD_UPI && s->order_id[0] &&
+	    item(r, PK_RI_PAIR, _("Order ID"), s->order_id, false, err) < 0)
+		return -1;
+	/* TRANSLATORS: receipt line "Transaction ID   2234567890" */
+	if (s->method == PK_METHOD_WAVEPAY && s->key1[0] &&
+	    item(r, PK_RI_PAIR, _("Transaction ID"), s->key1, false, err) < 0)
+		return -1;
 	snprintf(val, sizeof val, "#%lld", (long long)s->id);
 	/* TRANSLATORS: receipt line "Sale   #12" (the kiosk's own number) */
-	if (add_pair(r, _("Sale"), val, err) < 0)
+	if (item(r, PK_RI_PAIR, _("Sale"), val, false, err) < 0)
 		return -1;
-	if (info->kiosk_label && *info->kiosk_label) {
-		/* TRANSLATORS: receipt line "Kiosk   shop-1" */
-		if (add_pair(r, _("Kiosk"), info->kiosk_label, err) < 0)
-			return -1;
-	}
-	if (add_rule(r, err) < 0)
+	/* TRANSLATORS: receipt line "Kiosk   shop-1" */
+	if (info->kiosk_label && *info->kiosk_label &&
+	    item(r, PK_RI_PAIR, _("Kiosk"), info->kiosk_label, false, err) < 0)
 		return -1;
 	/* TRANSLATORS: the last line of the receipt (centred) */
-	const char *thanks = _("Paid - thank you");
-	if (item(r, PK_RI_CENTER, thanks, NULL, false, err) < 0)
+	if (item(r, PK_RI_RULE, NULL, NULL, false, err) < 0 ||
+	    item(r, PK_RI_CENTER, _("Paid - thank you"), NULL, false, err) < 0)
 		return -1;
-	int w = pk_text_width(thanks);
-	if (w >= r->width)
-		return add_wrapped(r, thanks, err);
-	snprintf(buf, sizeof buf, "%*s%s", (r->width - w) / 2, "", thanks);
-	return add(r, buf, err);
+	return 0;
+}
+
+/* The items as text lines of r->width columns.  The centred items before
+ * the first rule are the header (centred by whoever shows the lines:
+ * center_lines); later ones are padded to the middle here. */
+static int lay_out_text(pk_receipt *r, pk_error *err)
+{
+	bool header = true;
+	for (int i = 0; i < r->n_items; i++) {
+		const pk_receipt_item *it = &r->item[i];
+		int rc;
+		if (it->kind != PK_RI_CENTER && header) {
+			header = false;
+			r->center_lines = r->count;
+		}
+		if (it->kind == PK_RI_RULE) {
+			rc = add_rule(r, err);
+		} else if (it->kind == PK_RI_PAIR) {
+			rc = add_pair(r, it->a, it->b ? it->b : "", err);
+		} else if (header || pk_text_width(it->a) >= r->width) {
+			rc = add_wrapped(r, it->a, err);
+		} else {
+			char buf[512];
+			snprintf(buf, sizeof buf, "%*s%s", (r->width - pk_text_width(it->a)) / 2, "",
+				 it->a);
+			rc = add(r, buf, err);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int pk_receipt_build(const pk_sale *sale, const pk_receipt_info *info, pk_receipt *out,
@@ -169,6 +184,8 @@ int pk_receipt_build(const pk_sale *sale, const pk_receipt_info *info, pk_receip
 	pk_i18n_set_lang(sale->lang);
 	int rc = build(sale, info, out, err);
 	pk_i18n_set_lang(before);
+	if (rc == 0)
+		rc = lay_out_text(out, err);
 	if (rc < 0)
 		pk_receipt_free(out);
 	return rc;
