@@ -584,8 +584,10 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 	if (v.sale && !settled(&p, v.sale)) {
 		note(&p, "recovering",
 		     _("A sale from before a restart is being finished first"));
-		if (settle(&p) < 0)
+		if (settle(&p) < 0) {
+			status = PK_PAY_EXIT_UNKNOWN; /* stopped: recovery's again */
 			goto out;
+		}
 	}
 	pk_flow_close(p.s.flow);
 
@@ -601,7 +603,6 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 		/* recorded, but the request could not start: settle() handles it */
 	}
 	if (settle(&p) < 0) {
-		pk_flow_view_get(p.s.flow, &v);
 		status = PK_PAY_EXIT_UNKNOWN;
 		goto out;
 	}
