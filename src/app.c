@@ -21,6 +21,7 @@
 #include "common/i18n.h"
 #include "ui/colors.h"
 #include "ui/screen.h"
+#include "ui/testhook.h"
 
 #define LOOP_MAX_WAIT_MS 100
 
@@ -215,6 +216,19 @@ static void redraw(pk_app *app)
 	}
 	refresh();
 	app->dirty = false;
+	app->frames++;
+	pk_testhook_frame(app->hook, app->frames, app->inputs, app->screen->ops->name,
+			  app->modal ? app->modal->ops->name : NULL);
+}
+
+/* After a key was consumed and what it changed was drawn: tell the
+ * harness (it waits for this, not for time to pass). */
+static void report_inputs(pk_app *app)
+{
+	if (app->inputs == app->inputs_reported)
+		return;
+	app->inputs_reported = app->inputs;
+	pk_testhook_input(app->hook, app->inputs);
 }
 
 /* ---- keys --------------------------------------------------------------- */
@@ -306,9 +320,23 @@ static void dispatch(pk_app *app, int key)
 		app->dirty = true;
 }
 
+static void take_key(pk_app *app, int key)
+{
+	app->last_key_ms = mono_ms();
+	app->inputs++;
+	dispatch(app, key);
+	apply_pending(app);
+	route(app);
+	apply_pending(app);
+}
+
 static void read_keys(pk_app *app)
 {
-	for (int i = 0; i < 256; i++) {
+	int fifo_keys[256];
+	size_t n = pk_testhook_read_keys(app->hook, fifo_keys, 256);
+	for (size_t i = 0; i < n && !app->quit; i++)
+		take_key(app, fifo_keys[i]);
+	for (int i = 0; i < 256 && !app->quit; i++) {
 		wint_t wc;
 		int rc = wget_wch(stdscr, &wc);
 		if (rc == ERR)
@@ -318,13 +346,7 @@ static void read_keys(pk_app *app)
 			app->dirty = true;
 			continue;
 		}
-		app->last_key_ms = mono_ms();
-		dispatch(app, translate_key(rc, wc));
-		apply_pending(app);
-		route(app);
-		apply_pending(app);
-		if (app->quit)
-			return;
+		take_key(app, translate_key(rc, wc));
 	}
 }
 
@@ -402,8 +424,13 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 		return pk_error_setc(err, PK_ERR_IO, errno, _("Cannot set up signals: %s"),
 				     strerror(errno));
 
+	if (pk_testhook_open(&app.hook, err) < 0) {
+		close(sfd);
+		return -1;
+	}
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
+		pk_testhook_close(app.hook);
 		close(sfd);
 		return pk_error_set(err, PK_ERR_IO,
 				    _("Cannot use this terminal (is TERM set correctly?)"));
@@ -436,6 +463,7 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 	if (!app.screen) {
 		endwin();
 		delscreen(scr);
+		pk_testhook_close(app.hook);
 		close(sfd);
 		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
 	}
@@ -455,18 +483,21 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 			if (app.exit_after_first_frame)
 				break;
 		}
+		report_inputs(&app);
 
 		int timeout = LOOP_MAX_WAIT_MS;
 		int ft = pk_flow_timeout_ms(app.flow);
 		if (ft >= 0 && ft < timeout)
 			timeout = ft;
-		struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
-					 { .fd = sfd, .events = POLLIN } };
+		struct pollfd fds[3] = { { .fd = STDIN_FILENO, .events = POLLIN },
+					 { .fd = sfd, .events = POLLIN },
+					 { .fd = pk_testhook_keys_fd(app.hook), .events = POLLIN } };
+		unsigned nfds = fds[2].fd >= 0 ? 3 : 2;
 		pk_error werr;
-		if (gw_client_wait(o->gw, fds, 2, timeout, &werr) < 0) {
-			fds[0].revents = fds[1].revents = 0;
-			if (poll(fds, 2, timeout) < 0 && errno != EINTR)
-				fds[0].revents = fds[1].revents = 0;
+		if (gw_client_wait(o->gw, fds, nfds, timeout, &werr) < 0) {
+			fds[0].revents = fds[1].revents = fds[2].revents = 0;
+			if (poll(fds, nfds, timeout) < 0 && errno != EINTR)
+				fds[0].revents = fds[1].revents = fds[2].revents = 0;
 		}
 		if (fds[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
@@ -518,12 +549,14 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 		last_frame = frame;
 	}
 
+	report_inputs(&app); /* the key that ended it */
 	pk_screen_free(app.next_modal);
 	pk_screen_free(app.next);
 	pk_screen_free(app.modal);
 	pk_screen_free(app.screen);
 	endwin();
 	delscreen(scr);
+	pk_testhook_close(app.hook);
 	close(sfd);
 	return app.exit_status;
 }

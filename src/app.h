@@ -16,6 +16,7 @@
 #include "sale/flow.h"
 
 typedef struct pk_screen pk_screen;
+typedef struct pk_testhook pk_testhook;
 
 typedef struct pk_app {
 	const pk_config *cfg;
@@ -38,6 +39,11 @@ typedef struct pk_app {
 
 	bool quit;
 	int exit_status;
+	/* The test harness's view (PAYKIOSK_TEST_HOOK), or NULL. */
+	pk_testhook *hook;
+	unsigned long inputs;          /* keys consumed so far */
+	unsigned long inputs_reported; /* the count the harness was last told */
+	unsigned long frames;          /* frames drawn so far */
 	bool dirty;
 	int64_t now_ms;          /* monotonic, updated every loop turn */
 

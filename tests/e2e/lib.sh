@@ -5,10 +5,15 @@
 #   e2e_init                      # temp dir, tmux socket, cleanup trap
 #   sandbox_start [ARGS...]       # SANDBOX_URL, SANDBOX_SECRET, SANDBOX_PID
 #   kiosk_start [-s COLSxROWS] [-e VAR=VALUE]... [ARGS...]
-#   keys 2 1 0 0 Enter            # tmux send-keys (names: Enter Escape BSpace ...)
-#   type_text "१२३"                # literal text
+#   keys 2 1 0 0 Enter            # tmux send-keys (names: Enter Escape BSpace ...),
+#                                 # then wait until the kiosk has consumed them and
+#                                 # the pane shows what it drew after them
+#   keys_nowait C-c               # send only (keys the kiosk never reads: signals)
+#   type_text "१२३"                # literal text, waited for like keys
 #   wait_for "Paid" [SECONDS]     # poll the pane every 50 ms (default 10 s)
 #   wait_gone "Asking" [SECONDS]
+#   wait_screen NAME [SECONDS]    # the kiosk's own report: it drew screen NAME
+#   assert_stays SECONDS CMD...   # CMD holds for the whole window (absence checks)
 #   screen                        # the pane as text
 #   qr_decode                     # the QR on the pane -> zbarimg text
 #   journal_sql "select ..."      # read the kiosk's journal
@@ -18,6 +23,12 @@
 #   kiosk_wait_exit [SECONDS]     # KIOSK_STATUS = exit status
 #   kiosk_close                   # stop the tmux server (before a restart)
 #   fail "message"                # print the screen and exit 1
+#
+# The kiosk reports what it did (PAYKIOSK_TEST_HOOK, src/ui/testhook.h):
+# "input N" after the Nth key was consumed (and drawn), and every frame
+# with its screen name and text runs.  keys waits for the input count, then
+# for the pane to show a frame drawn after those keys: no test waits for
+# time to pass or for text that was already there.
 #
 # Needs: tmux, curl, zbarimg, sqlite3.  Env (set by CTest): PK_KIOSK,
 # PK_SANDBOX, PAYKIOSK_LOCALEDIR.  Everything started is stopped by the
@@ -34,6 +45,7 @@ SANDBOX_SECRET=""
 KIOSK_JOURNAL=""
 KIOSK_STATUS=""
 E2E_STEP="start"
+HOOK=""
 
 e2e_log() { printf '[%s] %s\n' "$(date +%H:%M:%S.%3N)" "$*" >&2; }
 
@@ -195,6 +207,8 @@ kiosk_start() {
 	done
 	local cols=${size%x*} rows=${size#*x}
 	rm -f "$E2E_TMP/kiosk.status" "$E2E_TMP/kiosk.stty.before" "$E2E_TMP/kiosk.stty.after"
+	HOOK=$E2E_TMP/hook.log
+	: > "$HOOK"
 	local run="$E2E_TMP/run-kiosk.sh"
 	{
 		echo '#!/bin/bash'
@@ -211,7 +225,7 @@ kiosk_start() {
 			fi
 			printf 'export PAYKIOSK_JOURNAL=%q\n' "$journal"
 		fi
-		printf 'export PAYKIOSK_LABEL=e2e-counter\n'
+		printf 'export PAYKIOSK_LABEL=e2e-counter PAYKIOSK_TEST_HOOK=%q\n' "$HOOK"
 		[ -n "${PAYKIOSK_LOCALEDIR:-}" ] && printf 'export PAYKIOSK_LOCALEDIR=%q\n' "$PAYKIOSK_LOCALEDIR"
 		printf 'export ASAN_OPTIONS=%q UBSAN_OPTIONS=%q\n' "${ASAN_OPTIONS:-}" "${UBSAN_OPTIONS:-}"
 		local e
@@ -241,9 +255,105 @@ kiosk_close() {
 
 kiosk_pid() { tmux -L "$E2E_SOCK" display -p -t kiosk '#{pane_pid}'; }
 
-keys() { tmux -L "$E2E_SOCK" send-keys -t kiosk "$@"; }
-type_text() { tmux -L "$E2E_SOCK" send-keys -t kiosk -l "$1"; }
-resize() { tmux -L "$E2E_SOCK" resize-window -t kiosk -x "$1" -y "$2"; }
+# ---- the kiosk's own report (PAYKIOSK_TEST_HOOK) --------------------------
+
+# Keys the kiosk has consumed so far.
+hook_inputs() { awk '$1 == "input" { n = $2 } END { print n + 0 }' "$HOOK"; }
+_inputs_reach() { [ "$(hook_inputs)" -ge "$1" ]; }
+
+# The newest frames (at most 5) drawn after input $1, each row's text
+# without blanks, frames separated by "==".
+_hook_frames() {
+	awk -v min="$1" '
+	$1 == "frame" {
+		split($3, a, "="); keep = (a[2] + 0 >= min)
+		if (keep) { split($6, sz, "="); split(sz[2], rc, "x"); nrows = rc[1] + 0; delete R }
+		next
+	}
+	$1 == "run" && keep {
+		t = $0; sub(/^run [0-9]+ [0-9]+ [0-9]+ /, "", t); gsub(/[ \t]/, "", t)
+		R[$2] = R[$2] t; next
+	}
+	$1 == "end" && keep {
+		out = ""; for (i = 0; i < nrows; i++) out = out R[i] "\n"
+		F[++nf] = out; keep = 0
+	}
+	END { for (i = (nf > 5 ? nf - 4 : 1); i <= nf; i++) printf "%s==\n", F[i] }' "$HOOK"
+}
+# The pane shows one of the frames drawn after input $1 (or the kiosk has
+# exited, and the pane shows the shell again).
+_pane_synced() {
+	_exited && return 0
+	local pane frames f
+	pane=$(tmux -L "$E2E_SOCK" capture-pane -p -t kiosk | sed 's/[[:space:]]//g'; echo x)
+	pane=${pane%x}
+	frames=$(_hook_frames "$1"; echo x)
+	frames=${frames%x}
+	[ -n "$frames" ] || return 0 # nothing was drawn after it: the pane is as it was
+	while [ -n "$frames" ]; do
+		f=${frames%%==$'\n'*}
+		frames=${frames#*==$'\n'}
+		[ "$f" = "$pane" ] && return 0
+	done
+	return 1
+}
+# How many keys an argument list of send-keys is (a key name is one, a
+# literal string one per character).
+_key_count() {
+	local n=0 a
+	for a; do
+		case $a in
+		Enter | Escape | BSpace | Up | Down | Left | Right | Tab | Space | DC | \
+			Home | End | NPage | PPage | [CM]-? | KP* | F[0-9]*) n=$((n + 1)) ;;
+		*) n=$((n + ${#a})) ;;
+		esac
+	done
+	echo "$n"
+}
+# _send_and_wait COUNT SEND-KEYS-ARGS...: send, wait until the kiosk took
+# COUNT more keys, then until the pane shows what it drew after them.
+_send_and_wait() {
+	local count=$1
+	shift
+	local target=$(( $(hook_inputs) + count ))
+	tmux -L "$E2E_SOCK" send-keys -t kiosk "$@"
+	poll_until 10 _inputs_reach "$target" ||
+		fail "the kiosk did not take the keys ($*): $(hook_inputs) of $target"
+	poll_until 10 _pane_synced "$target" || fail "the pane does not show the kiosk's frame after ($*)"
+}
+keys() { _send_and_wait "$(_key_count "$@")" "$@"; }
+type_text() { _send_and_wait "${#1}" -l "$1"; }
+# For keys the kiosk never reads as keys (C-c as a signal, keys for a
+# kiosk that has stopped): send and do not wait.
+keys_nowait() { tmux -L "$E2E_SOCK" send-keys -t kiosk "$@"; }
+
+_hook_last_frame() { awk '$1 == "frame" { f = $0 } END { print f }' "$HOOK"; }
+_last_screen_is() { _hook_last_frame | grep -q " screen=$1 "; }
+_last_size_is() { _hook_last_frame | grep -q " size=$1\$"; }
+# wait_screen NAME [SECONDS]: the kiosk's newest frame is screen NAME.
+wait_screen() {
+	poll_until "${2:-10}" _last_screen_is "$1" ||
+		fail "the kiosk did not show the $1 screen within ${2:-10} s: $(_hook_last_frame)"
+}
+# resize COLS ROWS: the window changes and the kiosk has drawn a frame of
+# that size that the pane shows.
+resize() {
+	tmux -L "$E2E_SOCK" resize-window -t kiosk -x "$1" -y "$2"
+	poll_until 10 _last_size_is "${2}x${1}" || fail "the kiosk did not redraw at $1x$2"
+	poll_until 10 _pane_synced 0 || fail "the pane does not show the kiosk's $1x$2 frame"
+}
+# assert_stays SECONDS CMD...: CMD is true now and stays true for the whole
+# window (an absence can only be seen over time: this is not a wait).
+assert_stays() {
+	local secs=$1
+	shift
+	local end=$(( $(date +%s%N) / 1000000 + $(awk -v s="$secs" 'BEGIN { printf "%d", s * 1000 }') ))
+	while :; do
+		"$@" || fail "'$*' stopped holding"
+		[ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 0
+		sleep 0.05
+	done
+}
 # Every screen a test reads is kept (screens.log) for the secret sweep.
 screen() { tmux -L "$E2E_SOCK" capture-pane -p -t kiosk | tee -a "$E2E_TMP/screens.log"; }
 

@@ -23,7 +23,7 @@ for sig in TERM HUP INT; do
 	pid=$(kiosk_proc)
 	[ -n "$pid" ] || fail "no kiosk process"
 	if [ $sig = INT ]; then
-		keys C-c
+		keys_nowait C-c
 	else
 		kill -s $sig "$pid"
 	fi

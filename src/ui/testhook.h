@@ -1,0 +1,44 @@
+/* testhook.h - the kiosk tells a test harness what it did (tig's test mode
+ * is the model), so a test waits for the change under test instead of for
+ * time to pass.
+ *
+ *   PAYKIOSK_TEST_HOOK=FILE   appended, one write per record:
+ *       input N                      after the Nth key was consumed and its
+ *                                    frame (if it changed anything) drawn
+ *       frame F input=N screen=NAME modal=NAME|- size=ROWSxCOLS
+ *       run ROW COL WIDTH TEXT       each text run on the screen (cells of
+ *                                    one attribute; plain text splits at
+ *                                    two or more blanks)
+ *       end F
+ *   PAYKIOSK_TEST_KEYS=FIFO   keys, one per line: a name (Enter Escape
+ *                             BSpace Up Down Star) or literal UTF-8 text
+ *                             (each character one key); for terminals with
+ *                             no keyboard (a headless terminal emulator).
+ *
+ * Nothing is reported unless the variable is set.  What is reported is
+ * what the screen shows: never a secret. */
+#ifndef PK_UI_TESTHOOK_H
+#define PK_UI_TESTHOOK_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+
+typedef struct pk_testhook pk_testhook;
+
+/* Open what the environment names; *out is NULL when nothing is asked. */
+int pk_testhook_open(pk_testhook **out, pk_error *err);
+void pk_testhook_close(pk_testhook *h);
+/* The key FIFO to wait on, or -1. */
+int pk_testhook_keys_fd(const pk_testhook *h);
+/* Keys that arrived on the FIFO, as screen keys (PK_K_* or characters);
+ * returns how many were stored in keys (at most max). */
+size_t pk_testhook_read_keys(pk_testhook *h, int *keys, size_t max);
+/* Parse one FIFO line into keys (pure; for the unit test). */
+size_t pk_testhook_parse_keys(const char *line, int *keys, size_t max);
+void pk_testhook_input(pk_testhook *h, unsigned long inputs);
+/* The frame just drawn (reads the ncurses screen back). */
+void pk_testhook_frame(pk_testhook *h, unsigned long frame, unsigned long inputs,
+		       const char *screen, const char *modal);
+
+#endif
