@@ -6,6 +6,23 @@
 # charged), and Wavepay "pending" and "fail" (the gateway's own message).
 source "$(dirname "$0")/lib.sh"
 e2e_init
+
+# The countdown on the QR screen in seconds ("Time left M:SS"), empty if none.
+time_left() { screen | grep -o 'Time left [0-9]*:[0-9][0-9]' | head -n 1 | awk '{ split($3, t, ":"); print t[1] * 60 + t[2] }'; }
+_time_left_below() { local t; t=$(time_left); [ -n "$t" ] && [ "$t" -lt "$1" ]; }
+# The sandbox's count of UPI status polls.
+upi_polls() { sandbox_post /_sandbox/stats | sed -n 's/.*"upi_status":\([0-9]*\).*/\1/p'; }
+# The sale's rows in the journal's history.
+history_rows() { journal_sql "select count(*) from sale_history h join sales s on s.id = h.sale_id where s.order_id = '$order'"; }
+# Neither the sandbox's status polls ($1 so far) nor the sale's history
+# ($2 rows) moved.
+_polls_stopped() {
+	local p h
+	p=$(upi_polls)
+	h=$(history_rows)
+	[ "$p" = "$1" ] || { e2e_log "status polls went on after the cancel ($1 -> $p)"; return 1; }
+	[ "$h" = "$2" ] || { e2e_log "the sale's history moved after the cancel ($2 -> $h rows)"; return 1; }
+}
 sandbox_start
 kiosk_start -- --poll-timeout 10 --poll-interval 1
 
@@ -20,19 +37,20 @@ order=$(screen_order_id)
 keys Escape
 wait_for "Cancel this payment?"
 keys Escape                       # no: the QR stays
-wait_for "Scan with any UPI app"
 refute_screen "Cancel this payment?"
+assert_screen "Scan with any UPI app"
 keys Escape
 wait_for "Cancel this payment?"
 keys Enter                        # yes
 wait_for "Cancelled" 10
 [ "$(journal_sql "select state from sales where order_id = '$order'")" = cancelled ] ||
 	fail "the journal does not say cancelled"
-polls=$(journal_sql "select count(*) from sale_history h join sales s on s.id = h.sale_id where s.order_id = '$order'")
-before=$(sandbox_post /_sandbox/stats | sed -n 's/.*"upi_status":\([0-9]*\).*/\1/p')
-sleep 2.5
-after=$(sandbox_post /_sandbox/stats | sed -n 's/.*"upi_status":\([0-9]*\).*/\1/p')
-[ "$before" = "$after" ] || fail "status polls went on after the cancel ($before -> $after)"
+polls=$(history_rows)
+before=$(upi_polls)
+[ -n "$before" ] || fail "the sandbox's stats have no upi_status count"
+# poll_interval is 1 s: 2.5 s without a poll (or a journal change) means
+# the polling stopped.
+assert_stays 2.5 _polls_stopped "$before" "$polls"
 keys Enter
 wait_for "Choose the payment"
 
@@ -42,7 +60,11 @@ wait_for "Amount in INR"
 keys 3 0 0 Enter
 wait_for "Scan with any UPI app"
 order=$(screen_order_id)
-wait_for "Time left 0:0" 8
+left=$(time_left)
+[ -n "$left" ] || fail "no countdown on the QR screen"
+# The countdown moves on from what the QR screen first showed, under 0:10.
+poll_until 8 _time_left_below "$left" || fail "the countdown stayed at $left s"
+assert_screen "Time left 0:0"
 wait_for "Not confirmed yet" 15
 assert_screen "$order"
 [ "$(journal_sql "select state from sales where order_id = '$order'")" = unconfirmed ] ||

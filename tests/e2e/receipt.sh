@@ -14,21 +14,22 @@ install -m600 /dev/null "$E2E_TMP/config/paykiosk/paykiosk.conf"
 printf 'shop_name = Corner Shop\nreceipt_printer = %s\nreceipt_width = 32\n' "$PRINTER" \
 	> "$E2E_TMP/config/paykiosk/paykiosk.conf"
 
+# Any language: the kiosk's own screen names (wait_screen), not its text.
 wavepay_sale() { # wavepay_sale AMOUNT-DIGITS TXID: to the paid result screen
 	keys 1
-	poll_until 5 _has_amount_screen || true
+	wait_screen amount
 	local d
 	for d in $(echo "$1" | grep -o .); do keys "$d"; done
 	keys Enter
 	_txid_asked() { [ "$(last_sale state 2>/dev/null)" = awaiting_txid ]; }
 	poll_until 15 _txid_asked || fail "no Wavepay sale awaiting the transaction ID"
-	sleep 0.3
+	wait_screen wavepay 15 # the transaction ID field takes the keys
 	type_text "$2"
 	keys Enter
 	_paid() { [ "$(last_sale state 2>/dev/null)" = paid ]; }
 	poll_until 15 _paid || fail "the sale did not end paid"
+	wait_screen result # + goes to the result screen, not the one before
 }
-_has_amount_screen() { _has "MMK"; }
 
 syslog_listen # the kiosk's log lines: $E2E_TMP/syslog.txt
 
@@ -37,7 +38,7 @@ kiosk_start -e PAYKIOSK_LOG_SOCKET="$LOGSOCK"
 wait_for "Choose the payment"
 wavepay_sale 5000 2234567890
 wait_for "Paid"
-wait_for "Receipt"
+assert_screen "Receipt"
 keys +
 wait_for "Payment receipt"
 for want in "Corner Shop" "Method" "Wavepay" "5,000 MMK" "5,500 MMK" "2234567890" \
@@ -70,7 +71,9 @@ for re in 'event=start version=[^ ]* command=kiosk mode=live' \
 	'event=sale sale_id=1 method=wavepay .* from=awaiting_txid state=activating' \
 	'event=sale sale_id=1 method=wavepay .*txid=2234567890 credited=5500 from=activating state=paid' \
 	'event=receipt sale_id=1 printed=1'; do
-	grep -qE "$re" "$E2E_TMP/syslog.txt" || fail "no log line like '$re': $(cat "$E2E_TMP/syslog.txt")"
+	# The datagrams were sent before the frame; the listener writes them.
+	poll_until 5 grep -qE "$re" "$E2E_TMP/syslog.txt" ||
+		fail "no log line like '$re': $(cat "$E2E_TMP/syslog.txt")"
 done
 keys Escape
 wait_for "Choose the payment"
@@ -82,10 +85,13 @@ wavepay_sale 1000 1234567890
 keys +
 wait_for "भुगतान रसीद"
 keys '*'                     # the screen goes English; the receipt stays Hindi
-wait_for "भुगतान रसीद"
+assert_screen "English"
+assert_screen "Print"
+refute_screen "हिन्दी"
+assert_screen "भुगतान रसीद"
 assert_screen "1,000 MMK"
 keys Enter
-wait_for_re "Receipt printed on|रसीद"
+assert_screen "Receipt printed on"  # the screen's language (English), not the receipt's
 # No receipt printer has Devanagari in its font: the job is an image.
 python3 - "$PRINTER" "$size1" <<'EOF' || fail "the Hindi receipt bytes are wrong"
 import sys

@@ -23,8 +23,8 @@ resize 50 15
 wait_for "Make the terminal at least"
 assert_screen "(now 50x15)"
 polls_before=$(grep -c 'upi_s/status' "$E2E_TMP/sandbox.log" || true)
-sleep_until_more_polls() { [ "$(grep -c 'upi_s/status' "$E2E_TMP/sandbox.log")" -gt "$polls_before" ]; }
-poll_until 8 sleep_until_more_polls || fail "polling stopped while the terminal was too small"
+more_polls() { [ "$(grep -c 'upi_s/status' "$E2E_TMP/sandbox.log")" -gt "$polls_before" ]; }
+poll_until 8 more_polls || fail "polling stopped while the terminal was too small"
 
 step "back to 80x24: same order, QR decodes"
 resize 80 24
@@ -33,8 +33,8 @@ wait_for "Scan with any UPI app"
 [ "$(qr_decode)" = "$qr_data" ] || fail "QR after resize does not decode"
 
 step "160x50: QR decodes"
-resize 160 50
-wait_for "Scan with any UPI app"
+resize 160 50                      # waits for the 160x50 frame on the pane
+assert_screen "Scan with any UPI app"
 [ "$(qr_decode)" = "$qr_data" ] || fail "QR at 160x50 does not decode"
 
 step "+ shows the Paytm link"

@@ -22,7 +22,8 @@ wait_for "Open sales (1 open sale)"
 
 step "Open sales: re-check"
 keys 3
-wait_for "1 open sale"
+refute_screen "Open sales (1 open sale)"   # home's menu line is gone
+assert_screen "1 open sale"                # the open sales screen's title
 assert_screen "3000000001"
 keys Enter
 wait_for "Still being checked" 10
@@ -33,7 +34,8 @@ wait_for "Choose the payment"
 
 step "Sales today"
 keys 4
-wait_for "Sales today"
+refute_screen "Choose the payment"         # home (its menu has "Sales today") is gone
+assert_screen "Sales today"
 wait_for_re "Wavepay +700 MMK +1 sale"
 keys Escape
 wait_for "Choose the payment"
