@@ -1,7 +1,98 @@
 /* sandbox.h - the sandbox gateway's shared state and its pieces:
  * sandbox_api.c (validation + scenario logic, no HTTP), sandbox_http.c
  * (libmicrohttpd plumbing), sandbox_png.c (QR -> PNG -> base64),
- * sandbox_postback.c (deposit postbacks with backoff), sandbox_main.c. */
+ * sandbox_postback.c (deposit postbacks with backoff), sandbox_main.c.
+ *
+ * Control API (same ?secret= as the API; answers are always JSON):
+ *
+ * POST /_sandbox/settle {"order_id":..,"status":"success"|"failed"[,"after_polls":N]}
+ *
+ * POST /_sandbox/fault {"call":C,"mode":M[,"count":N][,"http":H][,"hang_ms":MS]}
+ *   Queues M for the next N (default 1) requests to C, one of wavepay_create,
+ *   wavepay_activate, upi_create, upi_status, or "any".  Queued faults are
+ *   played first come first served; a mode that does not apply to C is
+ *   refused, and an "any" fault waits for a call it applies to.  "http"
+ *   is used by http_code and fail_http only, "hang_ms" by hang and
+ *   hang_after only.  Every
+ *   request a fault plays on still counts in /_sandbox/stats and, when its
+ *   body carries a custom_transaction_id, in the ledger's creates /
+ *   activations.  What each mode does, and whether the request is APPLIED
+ *   (order created, activation recorded and credited, poll counted):
+ *
+ *   NOT applied (the gateway never saw it), any of the four calls:
+ *     reset         connection closed, no HTTP answer at all
+ *     hang          no answer for hang_ms (default 600000), then closed
+ *     http500_html  HTTP 500, text/html error page
+ *     empty         HTTP 200, empty body
+ *     single_quote_fail  HTTP 200, the docs' {'status': 'fail', ...} (not JSON)
+ *     wrong_shape   HTTP 200, {"status":1,"data":[]}
+ *     huge_body     HTTP 200, a 1 MiB JSON body
+ *     trickle       HTTP 200, a short answer sent one byte a second
+ *     fail_http     {"status":"fail","message":"Internal server error"} (JSON
+ *                   even with --single-quoted-fails), HTTP "http" (default 500)
+ *   APPLIED, then the answer is changed, any of the four calls:
+ *     http_code     the normal answer and body, with HTTP status "http"
+ *                   (100..599, required; no body goes with 1xx, 204, 304,
+ *                   and an HTTP/1.0 client asked a 1xx gets the connection
+ *                   closed instead: libmicrohttpd refuses to send it)
+ *     reset_after   applied, then the connection is closed without an answer
+ *     hang_after    applied, no answer for hang_ms (default 600000), closed
+ *     html500_after applied, then HTTP 500 with the HTML error page
+ *   APPLIED, the answer is built differently (upi_create only):
+ *     not_upi          qr_data is an http:// link, not upi://
+ *     long_qr          qr_data is a 4000-byte upi:// link (no QR holds it)
+ *     qr_wrong_amount  qr_data's am= is the amount + 899.00
+ *     qr_no_amount     qr_data has no am= parameter
+ *   APPLIED (wavepay_activate only):
+ *     ok_no_deposit    recorded and credited as key1 says, answered
+ *                      {"status":"ok"} (no deposit fields) whatever key1 says
+ *   upi_create and wavepay_activate:
+ *     resend_fail      if an order / activation with this ctid exists, HTTP
+ *                      200 {"status":"fail","message":"custom_transaction_id
+ *                      already used"} instead of the idempotent replay;
+ *                      with a new ctid the request is applied as normal
+ *   Without a fault a re-sent ctid is idempotent: upi_create with the same
+ *   ctid, amount and label answers the same order_id; wavepay_activate with
+ *   the same ctid, key1, label and amount replays its first (true) answer,
+ *   also when a fault changed what the first answer looked like.
+ *
+ * POST /_sandbox/chaos {"rate":R[,"seed":S][,"modes":[..]][,"calls":[..]]
+ *                       [,"hang_ms":MS][,"http":H]}
+ *   From now on each request to one of "calls" (default all four API calls)
+ *   gets, with probability R (0..1), one of "modes" (names as above;
+ *   default reset, reset_after, hang_after, html500_after, http500_html,
+ *   fail_http, wrong_shape, resend_fail, ok_no_deposit, http_code) chosen
+ *   among those that apply to its call; none apply: answered normally.
+ *   Deterministic: xorshift64 seeded by splitmix64(S) (default S 1), three
+ *   draws per matching request, in request order; posting a config again
+ *   restarts the sequence.  hang and hang_after last hang_ms (default 3000),
+ *   then the connection is closed.  http_code and fail_http use "http" if
+ *   given, else one of 202 400 404 409 500 502 503 / 500 502 503 504.
+ *   Queued faults go before chaos.  {"rate":0} turns chaos off.
+ *
+ * GET /_sandbox/stats  request counts per call, connections, postbacks,
+ *   orders, faults_played (queued and chaos), chaos_played.
+ *
+ * GET /_sandbox/ledger  the truth about money (amounts in minor units:
+ *   paise for INR, kyat for MMK; UPI statuses are settled first as a poll
+ *   would see them, so --auto-settle and --upi-outcome show):
+ *   {"upi":[{"order_id","ctid","amount","status":"processing|success|failed",
+ *            "creates"}...],
+ *    "wavepay":[{"ctid","key1","amount","status","credited":bool,
+ *                "deposit_amount":N|null,"activations"}...],
+ *    "wavepay_creates":N, "wavepay_identifiers":N,
+ *    "unapplied":[{"call","ctid","requests"}...]}
+ *   creates / activations / requests: how many requests to that call
+ *   carried that ctid (applied or not, faults included), so 1 means never
+ *   re-sent (a re-send refused with "already used" counts too).
+ *   wavepay_creates: create requests received (right secret);
+ *   wavepay_identifiers: those applied (an identifier issued).  unapplied:
+ *   ctids that reached upi_create / wavepay_activate but never made an
+ *   order / activation (faults that do not apply, refused requests).
+ *
+ * --single-quoted-fails: every fail answer of the API (validation, not
+ * found, declined, already used, wrong secret) is written in the docs'
+ * non-JSON form {'status': 'fail', 'message': 'X'}.  Control calls stay JSON. */
 #ifndef PK_SANDBOX_H
 #define PK_SANDBOX_H
 
@@ -16,7 +107,7 @@
 
 typedef enum sb_call {
 	SB_WAVEPAY_CREATE = 0, SB_WAVEPAY_ACTIVATE, SB_UPI_CREATE, SB_UPI_STATUS,
-	SB_SETTLE, SB_FAULT, SB_STATS, SB_CALL__COUNT
+	SB_SETTLE, SB_FAULT, SB_STATS, SB_LEDGER, SB_CHAOS, SB_CALL__COUNT
 } sb_call;
 
 typedef enum sb_fault_mode {
@@ -25,6 +116,9 @@ typedef enum sb_fault_mode {
 	SB_FAULT_TRICKLE, SB_FAULT_RESET,
 	SB_FAULT_LONG_QR,        /* upi_create: a normal success whose qr_data is a
 				    upi:// link too long for any QR code */
+	SB_FAULT_HTTP_CODE, SB_FAULT_FAIL_HTTP, SB_FAULT_OK_NO_DEPOSIT, SB_FAULT_RESEND_FAIL,
+	SB_FAULT_QR_WRONG_AMOUNT, SB_FAULT_QR_NO_AMOUNT, SB_FAULT_RESET_AFTER,
+	SB_FAULT_HANG_AFTER, SB_FAULT_HTML500_AFTER,
 	SB_FAULT__COUNT
 } sb_fault_mode;
 
@@ -45,15 +139,35 @@ typedef struct sb_activation {
 	char key1[12];
 	char label[191];
 	int64_t amount;          /* kyat */
-	char answer[512];        /* the JSON answered, replayed for the same request */
+	char answer[512];        /* the true answer, replayed for the same request */
+	char status[32];         /* ok | pending | possible_transaction_created | fail */
 	bool credited;
+	int64_t deposit;         /* kyat credited (credited only) */
 } sb_activation;
+
+/* How many requests to a call carried a custom_transaction_id. */
+typedef struct sb_seen {
+	sb_call call;
+	char ctid[191];
+	long count;
+} sb_seen;
 
 typedef struct sb_fault {
 	int call;                /* sb_call, or -1 for any */
 	sb_fault_mode mode;
 	int count;
+	unsigned http;           /* http_code, fail_http: the HTTP status; 0 default */
+	long hang_ms;            /* hang, hang_after: how long; 0 default */
 } sb_fault;
+
+typedef struct sb_chaos {
+	double rate;             /* 0 = off */
+	uint64_t rng;            /* xorshift64 state */
+	uint32_t modes;          /* 1u << sb_fault_mode */
+	uint32_t calls;          /* 1u << sb_call, the four API calls */
+	long hang_ms;
+	unsigned http;           /* 0 = chosen from a list */
+} sb_chaos;
 
 typedef struct sb_postback {
 	char *json;
@@ -68,6 +182,7 @@ typedef struct sb_options {
 	char upi_outcome[16];    /* "" = stay processing, "success", "failed" */
 	int delay_ms;
 	char postback_url[256];
+	bool single_quoted_fails; /* API fail answers as {'status': 'fail', ...} */
 } sb_options;
 
 typedef struct sb_state {
@@ -78,7 +193,11 @@ typedef struct sb_state {
 	sb_options opt;
 	sb_order *orders; size_t n_orders, cap_orders;
 	sb_activation *acts; size_t n_acts, cap_acts;
+	sb_seen *seen; size_t n_seen, cap_seen;
 	sb_fault faults[16]; size_t n_faults;
+	sb_chaos chaos;
+	long faults_played, chaos_played;
+	long wavepay_identifiers;
 	long requests[SB_CALL__COUNT];
 	long connections;
 	long postback_attempts, postback_delivered;
@@ -87,13 +206,24 @@ typedef struct sb_state {
 	uint64_t rng;            /* xorshift state for ids */
 } sb_state;
 
+/* What the HTTP layer does with a reply. */
+typedef enum sb_transport {
+	SB_SEND = 0,             /* send status + body */
+	SB_TRICKLE,              /* send it one body byte a second */
+	SB_RESET,                /* close the connection, no answer */
+	SB_HANG,                 /* no answer for hang_ms, then close */
+} sb_transport;
+
 /* An answer to send. body malloc'd (may be NULL for no body). */
 typedef struct sb_reply {
 	unsigned status;
 	char *body;
 	size_t len;
 	const char *content_type;
-	sb_fault_mode fault;     /* HANG / TRICKLE / RESET handled by the HTTP layer */
+	sb_fault_mode fault;     /* the fault played, for the log; NONE if none */
+	sb_transport transport;
+	long hang_ms;            /* SB_HANG */
+	bool quote_fails;        /* fail answers single-quoted (--single-quoted-fails) */
 	sb_call call;
 	char order_id[17];
 	char ctid[191];          /* custom_transaction_id of a create/activate, for the log */
@@ -110,6 +240,7 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 	       const char *body, size_t len, sb_reply *out);
 void sb_reply_free(sb_reply *r);
 const char *sb_call_name(sb_call c);
+const char *sb_fault_name(sb_fault_mode m);
 
 /* PNG of the QR of text, base64-encoded (malloc'd), NULL on failure. */
 char *sb_qr_png_base64(const char *text);

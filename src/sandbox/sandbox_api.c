@@ -15,6 +15,7 @@ static const char *const call_names[SB_CALL__COUNT] = {
 	[SB_WAVEPAY_CREATE] = "wavepay_create", [SB_WAVEPAY_ACTIVATE] = "wavepay_activate",
 	[SB_UPI_CREATE] = "upi_create", [SB_UPI_STATUS] = "upi_status",
 	[SB_SETTLE] = "settle", [SB_FAULT] = "fault", [SB_STATS] = "stats",
+	[SB_LEDGER] = "ledger", [SB_CHAOS] = "chaos",
 };
 
 static const char *const fault_names[SB_FAULT__COUNT] = {
@@ -23,8 +24,29 @@ static const char *const fault_names[SB_FAULT__COUNT] = {
 	[SB_FAULT_WRONG_SHAPE] = "wrong_shape", [SB_FAULT_NOT_UPI] = "not_upi",
 	[SB_FAULT_HUGE_BODY] = "huge_body", [SB_FAULT_HANG] = "hang",
 	[SB_FAULT_TRICKLE] = "trickle", [SB_FAULT_RESET] = "reset",
-	[SB_FAULT_LONG_QR] = "long_qr",
+	[SB_FAULT_LONG_QR] = "long_qr", [SB_FAULT_HTTP_CODE] = "http_code",
+	[SB_FAULT_FAIL_HTTP] = "fail_http", [SB_FAULT_OK_NO_DEPOSIT] = "ok_no_deposit",
+	[SB_FAULT_RESEND_FAIL] = "resend_fail", [SB_FAULT_QR_WRONG_AMOUNT] = "qr_wrong_amount",
+	[SB_FAULT_QR_NO_AMOUNT] = "qr_no_amount", [SB_FAULT_RESET_AFTER] = "reset_after",
+	[SB_FAULT_HANG_AFTER] = "hang_after", [SB_FAULT_HTML500_AFTER] = "html500_after",
 };
+
+/* chaos's default modes (the brief's soak list) */
+static const sb_fault_mode chaos_default_modes[] = {
+	SB_FAULT_RESET, SB_FAULT_RESET_AFTER, SB_FAULT_HANG_AFTER, SB_FAULT_HTML500_AFTER,
+	SB_FAULT_HTTP500_HTML, SB_FAULT_FAIL_HTTP, SB_FAULT_WRONG_SHAPE, SB_FAULT_RESEND_FAIL,
+	SB_FAULT_OK_NO_DEPOSIT, SB_FAULT_HTTP_CODE,
+};
+static const unsigned chaos_http_codes[] = { 202, 400, 404, 409, 500, 502, 503 };
+static const unsigned chaos_fail_codes[] = { 500, 502, 503, 504 };
+
+#define SB_HANG_FAULT_MS 600000L /* a queued hang: "forever" (10 min) */
+#define SB_HANG_CHAOS_MS 3000L   /* a chaos hang, unless hang_ms says */
+#define SB_QR_WRONG_EXTRA 89900  /* qr_wrong_amount: paise added to am= */
+
+static const char HTML500[] =
+	"<html><head><title>500 Internal Server Error</title></head><body>"
+	"<h1>Internal Server Error</h1></body></html>";
 
 /* long_qr: the length of its qr_data.  A QR code holds at most 2953 bytes
  * (version 40, level L, byte mode); the answer stays far below the
@@ -38,6 +60,50 @@ static const char PENDING_MSG[] =
 const char *sb_call_name(sb_call c)
 {
 	return (unsigned)c < SB_CALL__COUNT ? call_names[c] : "unknown";
+}
+
+const char *sb_fault_name(sb_fault_mode m)
+{
+	return (unsigned)m < SB_FAULT__COUNT ? fault_names[m] : "unknown";
+}
+
+/* Whether fault mode m can be played on API call c. */
+static bool fault_applies(sb_fault_mode m, sb_call c)
+{
+	if (c >= SB_SETTLE || m == SB_FAULT_NONE || m >= SB_FAULT__COUNT)
+		return false;
+	switch (m) {
+	case SB_FAULT_NOT_UPI:
+	case SB_FAULT_LONG_QR:
+	case SB_FAULT_QR_WRONG_AMOUNT:
+	case SB_FAULT_QR_NO_AMOUNT:
+		return c == SB_UPI_CREATE;
+	case SB_FAULT_OK_NO_DEPOSIT:
+		return c == SB_WAVEPAY_ACTIVATE;
+	case SB_FAULT_RESEND_FAIL:
+		return c == SB_UPI_CREATE || c == SB_WAVEPAY_ACTIVATE;
+	default:
+		return true;
+	}
+}
+
+/* Faults played before the handler: the request is not applied. */
+static bool fault_before(sb_fault_mode m)
+{
+	switch (m) {
+	case SB_FAULT_HTTP500_HTML:
+	case SB_FAULT_EMPTY:
+	case SB_FAULT_SINGLE_QUOTE:
+	case SB_FAULT_WRONG_SHAPE:
+	case SB_FAULT_HUGE_BODY:
+	case SB_FAULT_HANG:
+	case SB_FAULT_TRICKLE:
+	case SB_FAULT_RESET:
+	case SB_FAULT_FAIL_HTTP:
+		return true;
+	default:
+		return false;
+	}
 }
 
 int sb_state_init(sb_state *st)
@@ -62,6 +128,7 @@ void sb_state_free(sb_state *st)
 	free(st->pb);
 	free(st->orders);
 	free(st->acts);
+	free(st->seen);
 	pthread_cond_destroy(&st->cond);
 	pthread_mutex_destroy(&st->mu);
 	explicit_bzero(st->secret, sizeof st->secret);
@@ -93,14 +160,27 @@ void sb_reply_free(sb_reply *r)
 	r->body = NULL;
 }
 
-static uint64_t rnd(sb_state *st)
+static uint64_t xorshift(uint64_t *state)
 {
-	uint64_t x = st->rng;
+	uint64_t x = *state;
 	x ^= x << 13;
 	x ^= x >> 7;
 	x ^= x << 17;
-	st->rng = x;
+	*state = x;
 	return x;
+}
+
+static uint64_t rnd(sb_state *st)
+{
+	return xorshift(&st->rng);
+}
+
+static uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
 }
 
 static void reply_json(sb_reply *r, unsigned status, cJSON *obj)
@@ -121,6 +201,22 @@ static void reply_fail(sb_reply *r, unsigned status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (r->quote_fails) {
+		/* the pages' form, a Python-style repr: ' and \ escaped */
+		char q[2 * sizeof msg + 48];
+		size_t n = (size_t)snprintf(q, sizeof q, "{'status': 'fail', 'message': '");
+		for (const char *p = msg; *p; p++) {
+			if (*p == '\'' || *p == '\\')
+				q[n++] = '\\';
+			q[n++] = *p;
+		}
+		snprintf(q + n, sizeof q - n, "'}");
+		r->status = status;
+		r->body = strdup(q);
+		r->len = r->body ? strlen(r->body) : 0;
+		r->content_type = "application/json";
+		return;
+	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "status", "fail");
 	cJSON_AddStringToObject(o, "message", msg);
@@ -129,6 +225,7 @@ static void reply_fail(sb_reply *r, unsigned status, const char *fmt, ...)
 
 static void reply_raw(sb_reply *r, unsigned status, const char *ctype, const char *text)
 {
+	free(r->body);
 	r->status = status;
 	r->body = strdup(text);
 	r->len = r->body ? strlen(r->body) : 0;
@@ -227,6 +324,53 @@ static void *grow(void *arr, size_t *cap, size_t n, size_t size)
 	return p;
 }
 
+static sb_seen *find_seen(sb_state *st, sb_call call, const char *ctid)
+{
+	for (size_t i = 0; i < st->n_seen; i++)
+		if (st->seen[i].call == call && strcmp(st->seen[i].ctid, ctid) == 0)
+			return &st->seen[i];
+	return NULL;
+}
+
+static long seen_count(sb_state *st, sb_call call, const char *ctid)
+{
+	sb_seen *s = find_seen(st, call, ctid);
+	return s ? s->count : 0;
+}
+
+/* One more request to call carried ctid. */
+static void count_seen(sb_state *st, sb_call call, const char *ctid)
+{
+	sb_seen *s = find_seen(st, call, ctid);
+	if (!s) {
+		sb_seen *arr = grow(st->seen, &st->cap_seen, st->n_seen, sizeof *arr);
+		if (!arr)
+			return;
+		st->seen = arr;
+		s = &arr[st->n_seen++];
+		memset(s, 0, sizeof *s);
+		s->call = call;
+		snprintf(s->ctid, sizeof s->ctid, "%s", ctid);
+	}
+	s->count++;
+}
+
+static sb_order *find_order_ctid(sb_state *st, const char *ctid)
+{
+	for (size_t i = 0; i < st->n_orders; i++)
+		if (strcmp(st->orders[i].ctid, ctid) == 0)
+			return &st->orders[i];
+	return NULL;
+}
+
+static sb_activation *find_activation(sb_state *st, const char *ctid)
+{
+	for (size_t i = 0; i < st->n_acts; i++)
+		if (strcmp(st->acts[i].ctid, ctid) == 0)
+			return &st->acts[i];
+	return NULL;
+}
+
 static void now_text(char *buf, size_t len)
 {
 	time_t t = time(NULL);
@@ -311,9 +455,16 @@ static void wavepay_create(sb_state *st, cJSON *req, sb_reply *r)
 	cJSON *params = cJSON_AddObjectToObject(o, "params");
 	cJSON_AddStringToObject(params, "identifier", ident);
 	reply_json(r, 200, o);
+	st->wavepay_identifiers++;
 }
 
-static void wavepay_activate(sb_state *st, cJSON *req, sb_reply *r)
+/* ok_no_deposit: the answer says ok and nothing else */
+static void answer_no_deposit(sb_reply *r)
+{
+	reply_raw(r, 200, "application/json", "{\"status\":\"ok\"}");
+}
+
+static void wavepay_activate(sb_state *st, cJSON *req, sb_reply *r, sb_fault_mode fm)
 {
 	const char *cur, *wt, *label, *key1, *ctid;
 	int64_t amount;
@@ -337,57 +488,33 @@ static void wavepay_activate(sb_state *st, cJSON *req, sb_reply *r)
 			reply_fail(r, 200, "key1: digits only");
 			return;
 		}
-	for (size_t i = 0; i < st->n_acts; i++) {
-		sb_activation *a = &st->acts[i];
-		if (strcmp(a->ctid, ctid) == 0) {
-			if (strcmp(a->key1, key1) == 0 && strcmp(a->label, label) == 0 &&
-			    a->amount == amount) {
-				reply_raw(r, 200, "application/json", a->answer); /* idempotent replay */
-				return;
-			}
+	sb_activation *prev = find_activation(st, ctid);
+	if (prev) {
+		if (fm == SB_FAULT_RESEND_FAIL) {
+			reply_fail(r, 200, "custom_transaction_id already used");
+			return;
+		}
+		if (strcmp(prev->key1, key1) != 0 || strcmp(prev->label, label) != 0 ||
+		    prev->amount != amount) {
 			reply_fail(r, 200, "custom_transaction_id: already used");
 			return;
 		}
-		if (a->credited && strcmp(a->key1, key1) == 0) {
+		if (fm == SB_FAULT_OK_NO_DEPOSIT)
+			answer_no_deposit(r);
+		else
+			reply_raw(r, 200, "application/json", prev->answer); /* idempotent replay */
+		return;
+	}
+	for (size_t i = 0; i < st->n_acts; i++)
+		if (st->acts[i].credited && strcmp(st->acts[i].key1, key1) == 0) {
 			reply_fail(r, 200, "Transaction already used");
 			return;
 		}
-	}
-	cJSON *o = cJSON_CreateObject();
-	bool credited = false;
-	int64_t deposit = amount;
-	switch (key1[0]) {
-	case '2':
-		deposit = amount + 500;
-		/* fall through */
-	default:
-	case '1':
-		credited = true;
-		cJSON_AddStringToObject(o, "status", "ok");
-		cJSON_AddBoolToObject(o, "deposit", 1);
-		cJSON_AddItemToObject(o, "deposit_amount", amount_json(deposit, 0));
-		cJSON *c = cJSON_AddObjectToObject(o, "currency");
-		cJSON_AddStringToObject(c, "code", "MMK");
-		cJSON_AddStringToObject(c, "symbol", "MMK");
-		break;
-	case '3':
-		cJSON_AddStringToObject(o, "status", "pending");
-		cJSON_AddStringToObject(o, "message", PENDING_MSG);
-		break;
-	case '4':
-		cJSON_AddStringToObject(o, "status", "possible_transaction_created");
-		cJSON_AddStringToObject(o, "message",
-					"Transaction not found. Possible transaction created");
-		break;
-	case '5':
-		cJSON_AddStringToObject(o, "status", "fail");
-		cJSON_AddStringToObject(o, "message", "Transaction declined");
-		break;
-	}
-	reply_json(r, 200, o);
 	sb_activation *arr = grow(st->acts, &st->cap_acts, st->n_acts, sizeof *arr);
-	if (!arr)
+	if (!arr) {
+		reply_fail(r, 500, "out of memory");
 		return;
+	}
 	st->acts = arr;
 	sb_activation *a = &arr[st->n_acts++];
 	memset(a, 0, sizeof *a);
@@ -395,10 +522,51 @@ static void wavepay_activate(sb_state *st, cJSON *req, sb_reply *r)
 	snprintf(a->key1, sizeof a->key1, "%s", key1);
 	snprintf(a->label, sizeof a->label, "%s", label);
 	a->amount = amount;
-	a->credited = credited;
+	cJSON *o = NULL;
+	switch (key1[0]) {
+	case '2':
+		a->deposit = amount + 500;
+		/* fall through */
+	default:
+	case '1':
+		if (!a->deposit)
+			a->deposit = amount;
+		a->credited = true;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "status", "ok");
+		cJSON_AddBoolToObject(o, "deposit", 1);
+		cJSON_AddItemToObject(o, "deposit_amount", amount_json(a->deposit, 0));
+		cJSON *c = cJSON_AddObjectToObject(o, "currency");
+		cJSON_AddStringToObject(c, "code", "MMK");
+		cJSON_AddStringToObject(c, "symbol", "MMK");
+		break;
+	case '3':
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "status", "pending");
+		cJSON_AddStringToObject(o, "message", PENDING_MSG);
+		break;
+	case '4':
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "status", "possible_transaction_created");
+		cJSON_AddStringToObject(o, "message",
+					"Transaction not found. Possible transaction created");
+		break;
+	case '5':
+		break;
+	}
+	if (o) {
+		cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "status");
+		snprintf(a->status, sizeof a->status, "%s", s->valuestring);
+		reply_json(r, 200, o);
+	} else {
+		snprintf(a->status, sizeof a->status, "fail");
+		reply_fail(r, 200, "Transaction declined");
+	}
 	snprintf(a->answer, sizeof a->answer, "%s", r->body ? r->body : "");
-	if (credited)
-		queue_postback(st, "wavepay", "MMK", deposit, 0, label, ctid, key1);
+	if (a->credited)
+		queue_postback(st, "wavepay", "MMK", a->deposit, 0, label, ctid, key1);
+	if (fm == SB_FAULT_OK_NO_DEPOSIT)
+		answer_no_deposit(r);
 }
 
 static void upi_create(sb_state *st, cJSON *req, sb_reply *r, sb_fault_mode fm)
@@ -427,16 +595,15 @@ static void upi_create(sb_state *st, cJSON *req, sb_reply *r, sb_fault_mode fm)
 		reply_fail(r, 200, "Amount is out of range");
 		return;
 	}
-	sb_order *o = NULL;
-	for (size_t i = 0; i < st->n_orders; i++)
-		if (strcmp(st->orders[i].ctid, ctid) == 0) {
-			o = &st->orders[i];
-			if (o->amount != amount || strcmp(o->label, label) != 0) {
-				reply_fail(r, 200, "custom_transaction_id: already used");
-				return;
-			}
-			break;
-		}
+	sb_order *o = find_order_ctid(st, ctid);
+	if (o && fm == SB_FAULT_RESEND_FAIL) {
+		reply_fail(r, 200, "custom_transaction_id already used");
+		return;
+	}
+	if (o && (o->amount != amount || strcmp(o->label, label) != 0)) {
+		reply_fail(r, 200, "custom_transaction_id: already used");
+		return;
+	}
 	if (!o) {
 		sb_order *arr = grow(st->orders, &st->cap_orders, st->n_orders, sizeof *arr);
 		if (!arr) {
@@ -455,15 +622,18 @@ static void upi_create(sb_state *st, cJSON *req, sb_reply *r, sb_fault_mode fm)
 		o->polls_left = st->opt.upi_outcome[0] ? st->opt.processing_polls : -1;
 		snprintf(o->outcome, sizeof o->outcome, "%s", st->opt.upi_outcome);
 	}
-	char amt[32], qr[SB_LONG_QR_LEN + 1];
-	amount_text(amount, 2, amt, sizeof amt);
+	char amt[32], am[40] = "", qr[SB_LONG_QR_LEN + 1];
+	amount_text(fm == SB_FAULT_QR_WRONG_AMOUNT ? amount + SB_QR_WRONG_EXTRA : amount, 2, amt,
+		    sizeof amt);
+	if (fm != SB_FAULT_QR_NO_AMOUNT)
+		snprintf(am, sizeof am, "&am=%s", amt);
 	if (fm == SB_FAULT_NOT_UPI)
 		snprintf(qr, sizeof qr, "http://evil.example/pay?am=%s", amt);
 	else
 		snprintf(qr, sizeof qr,
-			 "upi://pay?pa=paykiosk.sandbox@upi&pn=Paykiosk%%20Sandbox&am=%s&cu=INR"
+			 "upi://pay?pa=paykiosk.sandbox@upi&pn=Paykiosk%%20Sandbox%s&cu=INR"
 			 "&tn=%s&tr=%s",
-			 amt, o->order_id, o->order_id);
+			 am, o->order_id, o->order_id);
 	if (fm == SB_FAULT_LONG_QR) {
 		/* A valid link, padded with a long note to SB_LONG_QR_LEN bytes. */
 		size_t n = strlen(qr);
@@ -538,39 +708,155 @@ static void settle(sb_state *st, cJSON *req, sb_reply *r)
 	reply_json(r, 200, res);
 }
 
+/* An optional whole number in [lo, hi]; 1 if absent (*out untouched),
+ * 0 if read, -1 with the fail reply filled. */
+static int opt_number(cJSON *req, const char *field, double lo, double hi, double *out,
+		      sb_reply *r)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(req, field);
+	if (!v)
+		return 1;
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi) ||
+	    v->valuedouble != floor(v->valuedouble)) {
+		reply_fail(r, 200, "%s: a whole number from %.0f to %.0f", field, lo, hi);
+		return -1;
+	}
+	*out = v->valuedouble;
+	return 0;
+}
+
+static int call_by_name(const char *name)
+{
+	for (int i = 0; i < SB_SETTLE; i++)
+		if (strcmp(name, call_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static sb_fault_mode mode_by_name(const char *name)
+{
+	for (int i = 1; i < SB_FAULT__COUNT; i++)
+		if (strcmp(name, fault_names[i]) == 0)
+			return (sb_fault_mode)i;
+	return SB_FAULT_NONE;
+}
+
+static void reply_ok(sb_reply *r)
+{
+	cJSON *res = cJSON_CreateObject();
+	cJSON_AddStringToObject(res, "status", "ok");
+	reply_json(r, 200, res);
+}
+
 static void fault(sb_state *st, cJSON *req, sb_reply *r)
 {
 	const char *call, *mode;
 	if (need_string(req, "call", 32, &call, r) || need_string(req, "mode", 32, &mode, r))
 		return;
-	int c = -2;
-	if (strcmp(call, "any") == 0)
-		c = -1;
-	for (int i = 0; i < SB_SETTLE; i++)
-		if (strcmp(call, call_names[i]) == 0)
-			c = i;
-	sb_fault_mode m = SB_FAULT_NONE;
-	for (int i = 1; i < SB_FAULT__COUNT; i++)
-		if (strcmp(mode, fault_names[i]) == 0)
-			m = (sb_fault_mode)i;
-	if (c == -2 || m == SB_FAULT_NONE) {
-		reply_fail(r, 200, c == -2 ? "call: unknown" : "mode: unknown");
+	int c = strcmp(call, "any") == 0 ? -1 : call_by_name(call);
+	if (c == -1 && strcmp(call, "any") != 0) {
+		reply_fail(r, 200, "call: unknown");
 		return;
 	}
-	cJSON *n = cJSON_GetObjectItemCaseSensitive(req, "count");
-	if (n && (!cJSON_IsNumber(n) || !(n->valuedouble >= 1 && n->valuedouble <= 1000000))) {
-		reply_fail(r, 200, "count: a number from 1 to 1000000");
+	sb_fault_mode m = mode_by_name(mode);
+	if (m == SB_FAULT_NONE) {
+		reply_fail(r, 200, "mode: unknown");
 		return;
 	}
-	int count = n ? (int)n->valuedouble : 1;
+	if (c >= 0 && !fault_applies(m, (sb_call)c)) {
+		reply_fail(r, 200, "mode: %s does not apply to %s", mode, call);
+		return;
+	}
+	double count = 1, http = 0, hang_ms = 0;
+	if (opt_number(req, "count", 1, 1000000, &count, r) < 0 ||
+	    opt_number(req, "http", 100, 599, &http, r) < 0 ||
+	    opt_number(req, "hang_ms", 1, 600000, &hang_ms, r) < 0)
+		return;
+	if (m == SB_FAULT_HTTP_CODE && http == 0) {
+		reply_fail(r, 200, "http: required for http_code (100 to 599)");
+		return;
+	}
 	if (st->n_faults >= sizeof st->faults / sizeof st->faults[0]) {
 		reply_fail(r, 200, "too many faults queued");
 		return;
 	}
-	st->faults[st->n_faults++] = (sb_fault){ .call = c, .mode = m, .count = count };
-	cJSON *res = cJSON_CreateObject();
-	cJSON_AddStringToObject(res, "status", "ok");
-	reply_json(r, 200, res);
+	st->faults[st->n_faults++] = (sb_fault){ .call = c, .mode = m, .count = (int)count,
+						 .http = (unsigned)http, .hang_ms = (long)hang_ms };
+	reply_ok(r);
+}
+
+/* A list of names from an array of strings into a bit set; -1 with the
+ * fail reply on a bad entry.  lookup gives the bit or -1. */
+static int name_bits(cJSON *arr, const char *field, int (*lookup)(const char *), uint32_t *bits,
+		     sb_reply *r)
+{
+	if (!cJSON_IsArray(arr)) {
+		reply_fail(r, 200, "%s: an array of names", field);
+		return -1;
+	}
+	*bits = 0;
+	cJSON *it;
+	cJSON_ArrayForEach(it, arr) {
+		int b = cJSON_IsString(it) ? lookup(it->valuestring) : -1;
+		if (b < 0) {
+			reply_fail(r, 200, "%s: unknown %s", field,
+				   cJSON_IsString(it) ? it->valuestring : "entry");
+			return -1;
+		}
+		*bits |= 1u << b;
+	}
+	return 0;
+}
+
+static int mode_bit(const char *name)
+{
+	sb_fault_mode m = mode_by_name(name);
+	return m == SB_FAULT_NONE ? -1 : (int)m;
+}
+
+static void chaos(sb_state *st, cJSON *req, sb_reply *r)
+{
+	cJSON *rate = cJSON_GetObjectItemCaseSensitive(req, "rate");
+	if (!cJSON_IsNumber(rate) || !(rate->valuedouble >= 0 && rate->valuedouble <= 1)) {
+		reply_fail(r, 200, "rate: a number from 0 to 1");
+		return;
+	}
+	sb_chaos ch = { .rate = rate->valuedouble, .hang_ms = SB_HANG_CHAOS_MS };
+	double seed = 1, hang_ms = 0, http = 0;
+	if (opt_number(req, "seed", 0, 9007199254740992.0, &seed, r) < 0 ||
+	    opt_number(req, "hang_ms", 1, 600000, &hang_ms, r) < 0 ||
+	    opt_number(req, "http", 100, 599, &http, r) < 0)
+		return;
+	if (hang_ms > 0)
+		ch.hang_ms = (long)hang_ms;
+	ch.http = (unsigned)http;
+	ch.rng = splitmix64((uint64_t)seed);
+	if (ch.rng == 0)
+		ch.rng = 1;
+	cJSON *modes = cJSON_GetObjectItemCaseSensitive(req, "modes");
+	if (modes) {
+		if (name_bits(modes, "modes", mode_bit, &ch.modes, r))
+			return;
+	} else {
+		size_t n = sizeof chaos_default_modes / sizeof chaos_default_modes[0];
+		for (size_t i = 0; i < n; i++)
+			ch.modes |= 1u << chaos_default_modes[i];
+	}
+	cJSON *calls = cJSON_GetObjectItemCaseSensitive(req, "calls");
+	if (calls) {
+		if (name_bits(calls, "calls", call_by_name, &ch.calls, r))
+			return;
+	} else {
+		ch.calls = (1u << SB_SETTLE) - 1;
+	}
+	if (ch.rate > 0 && (!ch.modes || !ch.calls)) {
+		reply_fail(r, 200, "modes and calls: at least one each");
+		return;
+	}
+	if (ch.rate == 0)
+		memset(&ch, 0, sizeof ch);
+	st->chaos = ch;
+	reply_ok(r);
 }
 
 static void stats(sb_state *st, sb_reply *r)
@@ -584,33 +870,119 @@ static void stats(sb_state *st, sb_reply *r)
 	cJSON_AddNumberToObject(pb, "attempts", (double)st->postback_attempts);
 	cJSON_AddNumberToObject(pb, "delivered", (double)st->postback_delivered);
 	cJSON_AddNumberToObject(res, "orders", (double)st->n_orders);
+	cJSON_AddNumberToObject(res, "faults_played", (double)st->faults_played);
+	cJSON_AddNumberToObject(res, "chaos_played", (double)st->chaos_played);
 	reply_json(r, 200, res);
 }
 
-static sb_fault_mode take_fault(sb_state *st, sb_call call)
+static void ledger(sb_state *st, sb_reply *r)
+{
+	cJSON *res = cJSON_CreateObject();
+	cJSON *upi = cJSON_AddArrayToObject(res, "upi");
+	for (size_t i = 0; i < st->n_orders; i++) {
+		sb_order *o = &st->orders[i];
+		settle_due(st, o); /* what the next poll would say: auto-settle, outcome */
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "order_id", o->order_id);
+		cJSON_AddStringToObject(e, "ctid", o->ctid);
+		cJSON_AddNumberToObject(e, "amount", (double)o->amount);
+		cJSON_AddStringToObject(e, "status", o->status);
+		cJSON_AddNumberToObject(e, "creates",
+					(double)seen_count(st, SB_UPI_CREATE, o->ctid));
+		cJSON_AddItemToArray(upi, e);
+	}
+	cJSON *wp = cJSON_AddArrayToObject(res, "wavepay");
+	for (size_t i = 0; i < st->n_acts; i++) {
+		sb_activation *a = &st->acts[i];
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "ctid", a->ctid);
+		cJSON_AddStringToObject(e, "key1", a->key1);
+		cJSON_AddNumberToObject(e, "amount", (double)a->amount);
+		cJSON_AddStringToObject(e, "status", a->status);
+		cJSON_AddBoolToObject(e, "credited", a->credited);
+		if (a->credited)
+			cJSON_AddNumberToObject(e, "deposit_amount", (double)a->deposit);
+		else
+			cJSON_AddNullToObject(e, "deposit_amount");
+		cJSON_AddNumberToObject(e, "activations",
+					(double)seen_count(st, SB_WAVEPAY_ACTIVATE, a->ctid));
+		cJSON_AddItemToArray(wp, e);
+	}
+	cJSON_AddNumberToObject(res, "wavepay_creates", (double)st->requests[SB_WAVEPAY_CREATE]);
+	cJSON_AddNumberToObject(res, "wavepay_identifiers", (double)st->wavepay_identifiers);
+	cJSON *un = cJSON_AddArrayToObject(res, "unapplied");
+	for (size_t i = 0; i < st->n_seen; i++) {
+		sb_seen *s = &st->seen[i];
+		if (s->call == SB_UPI_CREATE ? find_order_ctid(st, s->ctid) != NULL
+					     : find_activation(st, s->ctid) != NULL)
+			continue;
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "call", call_names[s->call]);
+		cJSON_AddStringToObject(e, "ctid", s->ctid);
+		cJSON_AddNumberToObject(e, "requests", (double)s->count);
+		cJSON_AddItemToArray(un, e);
+	}
+	reply_json(r, 200, res);
+}
+
+/* The next queued fault for call (consumed), or false. */
+static bool take_fault(sb_state *st, sb_call call, sb_fault *out)
 {
 	for (size_t i = 0; i < st->n_faults; i++) {
 		sb_fault *f = &st->faults[i];
-		if (f->count > 0 && (f->call == -1 || f->call == (int)call)) {
-			sb_fault_mode m = f->mode;
+		if (f->count > 0 && (f->call == (int)call ||
+				     (f->call == -1 && fault_applies(f->mode, call)))) {
+			*out = *f;
+			if (out->hang_ms == 0)
+				out->hang_ms = SB_HANG_FAULT_MS;
+			if (out->mode == SB_FAULT_FAIL_HTTP && out->http == 0)
+				out->http = 500;
 			if (--f->count == 0) {
 				memmove(f, f + 1, (st->n_faults - i - 1) * sizeof *f);
 				st->n_faults--;
 			}
-			return m;
+			return true;
 		}
 	}
-	return SB_FAULT_NONE;
+	return false;
 }
 
-static void apply_fault(sb_fault_mode m, sb_call call, sb_reply *r)
+/* Chaos: with probability rate a mode that applies to call, or false.
+ * Three draws per matching request, whatever the outcome, so the sequence
+ * depends only on the seed and the order of the requests. */
+static bool chaos_fault(sb_state *st, sb_call call, sb_fault *out)
 {
-	r->fault = m;
-	switch (m) {
+	sb_chaos *ch = &st->chaos;
+	if (ch->rate <= 0 || !(ch->calls & (1u << call)))
+		return false;
+	uint64_t hit = xorshift(&ch->rng), pick = xorshift(&ch->rng), code = xorshift(&ch->rng);
+	if ((double)(hit >> 11) / 9007199254740992.0 >= ch->rate)
+		return false;
+	sb_fault_mode modes[SB_FAULT__COUNT];
+	size_t n = 0;
+	for (int m = 1; m < SB_FAULT__COUNT; m++)
+		if ((ch->modes & (1u << m)) && fault_applies((sb_fault_mode)m, call))
+			modes[n++] = (sb_fault_mode)m;
+	if (n == 0)
+		return false;
+	*out = (sb_fault){ .call = (int)call, .mode = modes[pick % n], .count = 1,
+			   .http = ch->http, .hang_ms = ch->hang_ms };
+	if (!out->http && out->mode == SB_FAULT_HTTP_CODE)
+		out->http = chaos_http_codes[code % (sizeof chaos_http_codes /
+						     sizeof chaos_http_codes[0])];
+	if (!out->http && out->mode == SB_FAULT_FAIL_HTTP)
+		out->http = chaos_fail_codes[code % (sizeof chaos_fail_codes /
+						     sizeof chaos_fail_codes[0])];
+	st->chaos_played++;
+	return true;
+}
+
+/* A fault played instead of the call: the request is not applied. */
+static void play_before(const sb_fault *f, sb_call call, sb_reply *r)
+{
+	switch (f->mode) {
 	case SB_FAULT_HTTP500_HTML:
-		reply_raw(r, 500, "text/html",
-			  "<html><head><title>500 Internal Server Error</title></head><body>"
-			  "<h1>Internal Server Error</h1></body></html>");
+		reply_raw(r, 500, "text/html", HTML500);
 		break;
 	case SB_FAULT_EMPTY:
 		reply_raw(r, 200, "application/json", "");
@@ -621,6 +993,10 @@ static void apply_fault(sb_fault_mode m, sb_call call, sb_reply *r)
 		break;
 	case SB_FAULT_WRONG_SHAPE:
 		reply_raw(r, 200, "application/json", "{\"status\":1,\"data\":[]}");
+		break;
+	case SB_FAULT_FAIL_HTTP:
+		reply_raw(r, f->http, "application/json",
+			  "{\"status\":\"fail\",\"message\":\"Internal server error\"}");
 		break;
 	case SB_FAULT_HUGE_BODY: {
 		size_t n = 1024 * 1024;
@@ -640,8 +1016,38 @@ static void apply_fault(sb_fault_mode m, sb_call call, sb_reply *r)
 		reply_raw(r, 200, "application/json",
 			  call == SB_UPI_STATUS ? "{\"status\":\"processing\"}"
 						: "{\"status\":\"fail\",\"message\":\"slow\"}");
+		r->transport = SB_TRICKLE;
 		break;
-	default: /* HANG, RESET: the HTTP layer acts; NOT_UPI, LONG_QR: the handler */
+	case SB_FAULT_HANG:
+		r->transport = SB_HANG;
+		r->hang_ms = f->hang_ms;
+		break;
+	case SB_FAULT_RESET:
+		r->transport = SB_RESET;
+		break;
+	default:
+		break;
+	}
+}
+
+/* A fault played on the answer of an applied request. */
+static void play_after(const sb_fault *f, sb_reply *r)
+{
+	switch (f->mode) {
+	case SB_FAULT_HTTP_CODE:
+		r->status = f->http;
+		break;
+	case SB_FAULT_RESET_AFTER:
+		r->transport = SB_RESET;
+		break;
+	case SB_FAULT_HANG_AFTER:
+		r->transport = SB_HANG;
+		r->hang_ms = f->hang_ms;
+		break;
+	case SB_FAULT_HTML500_AFTER:
+		reply_raw(r, 500, "text/html", HTML500);
+		break;
+	default: /* NOT_UPI, LONG_QR, QR_*, OK_NO_DEPOSIT, RESEND_FAIL: the handler */
 		break;
 	}
 }
@@ -656,6 +1062,8 @@ static int route(const char *path, sb_call *out)
 		{ "/_sandbox/settle", SB_SETTLE },
 		{ "/_sandbox/fault", SB_FAULT },
 		{ "/_sandbox/stats", SB_STATS },
+		{ "/_sandbox/ledger", SB_LEDGER },
+		{ "/_sandbox/chaos", SB_CHAOS },
 	};
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
 		if (strcmp(path, routes[i].path) == 0) {
@@ -670,6 +1078,9 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 {
 	memset(r, 0, sizeof *r);
 	sb_call call;
+	bool control = strncmp(path, "/_sandbox/", 10) == 0;
+	/* read without the lock: options are set before the server starts */
+	r->quote_fails = st->opt.single_quoted_fails && !control;
 	if (route(path, &call) != 0) {
 		r->call = SB_CALL__COUNT;
 		reply_fail(r, 404, "Not found");
@@ -677,7 +1088,8 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 	}
 	r->call = call;
 	bool is_get = strcmp(method, "GET") == 0;
-	if ((call == SB_STATS && !is_get) || (call != SB_STATS && strcmp(method, "POST") != 0)) {
+	bool wants_get = call == SB_STATS || call == SB_LEDGER;
+	if ((wants_get && !is_get) || (!wants_get && strcmp(method, "POST") != 0)) {
 		reply_fail(r, 405, "Method not allowed");
 		return;
 	}
@@ -688,22 +1100,32 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 		reply_fail(r, 403, "Invalid secret");
 		return;
 	}
-	if (call == SB_STATS) {
-		stats(st, r);
+	if (wants_get) {
+		if (call == SB_STATS)
+			stats(st, r);
+		else
+			ledger(st, r);
 		pthread_mutex_unlock(&st->mu);
 		return;
 	}
 	if (call < SB_SETTLE && len <= SB_BODY_MAX) { /* for the log, even when a fault answers */
 		cJSON *peek = cJSON_ParseWithLength(body ? body : "", len);
 		cJSON *c = cJSON_GetObjectItemCaseSensitive(peek, "custom_transaction_id");
-		if (cJSON_IsString(c))
+		if (cJSON_IsString(c) && c->valuestring[0]) {
 			snprintf(r->ctid, sizeof r->ctid, "%s", c->valuestring);
+			if (call == SB_UPI_CREATE || call == SB_WAVEPAY_ACTIVATE)
+				count_seen(st, call, r->ctid);
+		}
 		cJSON_Delete(peek);
 	}
-	sb_fault_mode fm = call < SB_SETTLE ? take_fault(st, call) : SB_FAULT_NONE;
-	if (fm != SB_FAULT_NONE && fm != SB_FAULT_NOT_UPI && fm != SB_FAULT_LONG_QR) {
+	sb_fault f = { .mode = SB_FAULT_NONE };
+	if (call < SB_SETTLE && (take_fault(st, call, &f) || chaos_fault(st, call, &f))) {
+		st->faults_played++;
+		r->fault = f.mode;
+	}
+	if (fault_before(f.mode)) {
 		pthread_mutex_unlock(&st->mu);
-		apply_fault(fm, call, r);
+		play_before(&f, call, r);
 		return;
 	}
 	cJSON *req = NULL;
@@ -714,14 +1136,16 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 	else {
 		switch (call) {
 		case SB_WAVEPAY_CREATE: wavepay_create(st, req, r); break;
-		case SB_WAVEPAY_ACTIVATE: wavepay_activate(st, req, r); break;
-		case SB_UPI_CREATE: upi_create(st, req, r, fm); break;
+		case SB_WAVEPAY_ACTIVATE: wavepay_activate(st, req, r, f.mode); break;
+		case SB_UPI_CREATE: upi_create(st, req, r, f.mode); break;
 		case SB_UPI_STATUS: upi_status(st, req, r); break;
 		case SB_SETTLE: settle(st, req, r); break;
 		case SB_FAULT: fault(st, req, r); break;
+		case SB_CHAOS: chaos(st, req, r); break;
 		default: reply_fail(r, 404, "Not found"); break;
 		}
 	}
 	pthread_mutex_unlock(&st->mu);
 	cJSON_Delete(req);
+	play_after(&f, r);
 }

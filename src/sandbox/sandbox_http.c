@@ -1,7 +1,8 @@
 /* sandbox_http.c - the HTTP side of the sandbox (libmicrohttpd, one thread
  * per connection so a "hang" fault blocks only its own connection):
  * collects bodies up to a cap, hands each request to sb_handle, sends the
- * reply, and plays the transport faults (hang, trickle, reset). */
+ * reply, and plays the transports sb_handle asks for (hang for a while,
+ * trickle, reset). */
 #include "sandbox/sandbox_http.h"
 
 #include <arpa/inet.h>
@@ -52,9 +53,12 @@ static void log_request(sb_state *st, const char *method, const char *path,
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	pthread_mutex_lock(&st->mu);
-	/* the path only: the query holds the secret */
-	fprintf(st->log, "%s %s %s %u call=%s order=%s ctid=%s\n", when, method, path, r->status,
-		sb_call_name(r->call), r->order_id[0] ? r->order_id : "-",
+	/* the path only: the query holds the secret; ctid stays last */
+	char fault[48] = "";
+	if (r->fault != SB_FAULT_NONE)
+		snprintf(fault, sizeof fault, " fault=%s", sb_fault_name(r->fault));
+	fprintf(st->log, "%s %s %s %u call=%s order=%s%s ctid=%s\n", when, method, path, r->status,
+		sb_call_name(r->call), r->order_id[0] ? r->order_id : "-", fault,
 		r->ctid[0] ? r->ctid : "-");
 	fflush(st->log);
 	pthread_mutex_unlock(&st->mu);
@@ -96,17 +100,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	sb_handle(st, method, url, secret, ctx->body, ctx->too_big ? SB_BODY_MAX + 1 : ctx->len,
 		  &r);
 	log_request(st, method, url, &r);
-	if (r.fault == SB_FAULT_HANG) {
-		sb_wait_or_stop(st, 600000);
-		sb_reply_free(&r);
-		return MHD_NO;
-	}
-	if (r.fault == SB_FAULT_RESET) {
+	if (r.transport == SB_HANG || r.transport == SB_RESET) {
+		/* returning MHD_NO closes the connection without an answer */
+		if (r.transport == SB_HANG)
+			sb_wait_or_stop(st, r.hang_ms > 0 ? r.hang_ms : 600000);
 		sb_reply_free(&r);
 		return MHD_NO;
 	}
 	struct MHD_Response *resp;
-	if (r.fault == SB_FAULT_TRICKLE) {
+	if (r.transport == SB_TRICKLE) {
 		trickle *t = malloc(sizeof *t);
 		if (!t) {
 			sb_reply_free(&r);

@@ -19,12 +19,33 @@ static const char USAGE[] =
 	"usage: paykassma-sandbox [--listen 127.0.0.1|::1] [--port N] [--auto-settle S]\n"
 	"         [--upi-outcome success|failed] [--processing-polls N] [--delay-ms N]\n"
 	"         [--postback-url URL] [--log FILE] [--secret-file FILE] [--exit-on-stdin-eof]\n"
+	"         [--single-quoted-fails]\n"
 	"The secret comes from PAYKASSMA_SANDBOX_SECRET, --secret-file (mode 0600), or the\n"
 	"training default \"training-secret\". Prints its base URL on stdout when ready.\n"
+	"UPI orders get paid by /_sandbox/settle, after S seconds (--auto-settle S), or\n"
+	"after N processing polls (--upi-outcome success --processing-polls N).\n"
+	"--single-quoted-fails: the API's fail answers as {'status': 'fail', 'message': 'X'}\n"
+	"(not JSON, as the docs write them); control answers stay JSON.\n"
 	"API: the four Paykassma calls under /api/v1 (see docs). Control, same secret:\n"
 	"  POST /_sandbox/settle {\"order_id\":...,\"status\":\"success\"|\"failed\"[,\"after_polls\":N]}\n"
-	"  POST /_sandbox/fault  {\"call\":...|\"any\",\"mode\":...,\"count\":N}\n"
+	"  POST /_sandbox/fault  {\"call\":...|\"any\",\"mode\":...[,\"count\":N][,\"http\":H][,\"hang_ms\":MS]}\n"
+	"  POST /_sandbox/chaos  {\"rate\":0..1[,\"seed\":S][,\"modes\":[...]][,\"calls\":[...]]\n"
+	"                         [,\"hang_ms\":MS][,\"http\":H]}   {\"rate\":0} turns it off\n"
 	"  GET  /_sandbox/stats\n"
+	"  GET  /_sandbox/ledger  orders and activations as they really are (minor units)\n"
+	"calls: wavepay_create wavepay_activate upi_create upi_status.  Fault modes:\n"
+	"  request NOT applied: reset (closed, no answer), hang (no answer for hang_ms,\n"
+	"    default 600000, then closed), http500_html, empty, single_quote_fail,\n"
+	"    wrong_shape, huge_body, trickle (1 byte/s), fail_http (JSON fail, HTTP\n"
+	"    \"http\", default 500)\n"
+	"  applied, then: http_code (normal answer, HTTP \"http\" required), reset_after,\n"
+	"    hang_after, html500_after\n"
+	"  applied, upi_create: not_upi, long_qr, qr_wrong_amount (am= +899.00),\n"
+	"    qr_no_amount; wavepay_activate: ok_no_deposit (answer {\"status\":\"ok\"} only)\n"
+	"  resend_fail (upi_create, wavepay_activate): a ctid seen before answers fail\n"
+	"    \"custom_transaction_id already used\" instead of the idempotent replay\n"
+	"Chaos: each request to \"calls\" gets, with probability rate, one of \"modes\"\n"
+	"that applies (xorshift64 from seed); chaos hangs last hang_ms (default 3000).\n"
 	"Wavepay activation outcome by the first digit of key1: 1 credited, 2 credited\n"
 	"500 MMK more, 3 pending, 4 possible_transaction_created, 5 fail, other credited.\n";
 
@@ -103,6 +124,9 @@ int main(int argc, char **argv)
 			secret_file = v;
 		} else if (!strcmp(a, "--exit-on-stdin-eof")) {
 			exit_on_eof = 1;
+			used = 0;
+		} else if (!strcmp(a, "--single-quoted-fails")) {
+			st.opt.single_quoted_fails = true;
 			used = 0;
 		} else {
 			fprintf(stderr, "paykassma-sandbox: bad option or value: %s\n%s", a, USAGE);

@@ -1,6 +1,6 @@
 /* test_sandbox.c - the real paykassma-sandbox over loopback: the API as the
- * spec documents it, validation, idempotency, control calls, faults, logs
- * and postbacks, seen from a client's side. */
+ * spec documents it, validation, idempotency, control calls, faults, logs,
+ * postbacks, the ledger and chaos, seen from a client's side. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -518,6 +519,715 @@ static void postback_retried_until_ok(void **state)
 	pk_test_sandbox_stop(&sb);
 }
 
+/* --- the unkind gateway: faults that apply the request, the ledger, chaos --- */
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void fault_ok(const pk_test_sandbox *sb, const char *body)
+{
+	long code;
+	cJSON *o = call(sb, "/_sandbox/fault", body, &code);
+	assert_int_equal(code, 200);
+	if (strcmp(str(o, "status"), "ok") != 0)
+		fail_msg("fault %s refused: %s", body, str(o, "message"));
+	cJSON_Delete(o);
+}
+
+static void fault_refused(const pk_test_sandbox *sb, const char *body, const char *needle)
+{
+	long code;
+	cJSON *o = call(sb, "/_sandbox/fault", body, &code);
+	assert_string_equal(str(o, "status"), "fail");
+	if (!strstr(str(o, "message"), needle))
+		fail_msg("fault %s: '%s' lacks '%s'", body, str(o, "message"), needle);
+	cJSON_Delete(o);
+}
+
+static cJSON *get_ledger(const pk_test_sandbox *sb)
+{
+	char *ans = NULL;
+	long code = pk_test_sandbox_post(sb, "/_sandbox/ledger", NULL, &ans);
+	assert_int_equal(code, 200);
+	cJSON *o = ans ? cJSON_Parse(ans) : NULL;
+	free(ans);
+	assert_non_null(o);
+	return o;
+}
+
+/* The ledger's entry in list ("upi", "wavepay", "unapplied") for ctid, or NULL. */
+static cJSON *entry(cJSON *led, const char *list, const char *ctid)
+{
+	cJSON *it;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(led, list))
+		if (strcmp(str(it, "ctid"), ctid) == 0)
+			return it;
+	return NULL;
+}
+
+static double num(cJSON *o, const char *k)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (!cJSON_IsNumber(v))
+		fail_msg("'%s' is not a number", k);
+	return v->valuedouble;
+}
+
+static void wp_body(char *buf, size_t len, const char *ctid, const char *key1, int amount)
+{
+	snprintf(buf, len,
+		 "{\"currency_code\":\"MMK\",\"wallet_type\":\"Wavepay\",\"label\":\"55\","
+		 "\"amount\":%d,\"key1\":\"%s\",\"custom_transaction_id\":\"%s\"}",
+		 amount, key1, ctid);
+}
+
+static void http_code_and_fail_http(void **state)
+{
+	fixture *f = *state;
+	long code;
+	char body[512], *ans = NULL;
+	/* http_code: the request is applied and the body is normal */
+	fault_ok(&f->sb, "{\"call\":\"wavepay_activate\",\"mode\":\"http_code\",\"http\":404}");
+	wp_body(body, sizeof body, "hc-1", "4000000001", 500);
+	cJSON *o = call(&f->sb, WP_ACTIVATE, body, &code);
+	assert_int_equal(code, 404);
+	assert_string_equal(str(o, "status"), "possible_transaction_created");
+	cJSON_Delete(o);
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"http_code\",\"http\":201}");
+	upi_body(body, sizeof body, "hc-2", "250");
+	o = call(&f->sb, UPI_CREATE, body, &code);
+	assert_int_equal(code, 201);
+	assert_string_equal(str(o, "status"), "ok");
+	char oid[17];
+	snprintf(oid, sizeof oid, "%s", str(cJSON_GetObjectItemCaseSensitive(o, "data"), "order_id"));
+	cJSON_Delete(o);
+	fault_ok(&f->sb, "{\"call\":\"upi_status\",\"mode\":\"http_code\",\"http\":502}");
+	snprintf(body, sizeof body, "{\"order_id\":\"%s\"}", oid);
+	o = call(&f->sb, UPI_STATUS, body, &code);
+	assert_int_equal(code, 502);
+	assert_string_equal(str(o, "status"), "processing");
+	cJSON_Delete(o);
+	/* fail_http: valid JSON fail, default 500, the request NOT applied */
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"fail_http\"}");
+	upi_body(body, sizeof body, "fh-1", "100");
+	code = pk_test_sandbox_post(&f->sb, UPI_CREATE, body, &ans);
+	assert_int_equal(code, 500);
+	assert_string_equal(ans, "{\"status\":\"fail\",\"message\":\"Internal server error\"}");
+	free(ans);
+	fault_ok(&f->sb, "{\"call\":\"wavepay_activate\",\"mode\":\"fail_http\",\"http\":503}");
+	wp_body(body, sizeof body, "fh-2", "1000000002", 700);
+	o = call(&f->sb, WP_ACTIVATE, body, &code);
+	assert_int_equal(code, 503);
+	assert_string_equal(str(o, "message"), "Internal server error");
+	cJSON_Delete(o);
+
+	cJSON *led = get_ledger(&f->sb);
+	cJSON *e = entry(led, "wavepay", "hc-1");
+	assert_non_null(e);
+	assert_string_equal(str(e, "status"), "possible_transaction_created");
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "credited")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(e, "deposit_amount")));
+	e = entry(led, "upi", "hc-2");
+	assert_non_null(e);
+	assert_string_equal(str(e, "order_id"), oid);
+	assert_true(num(e, "amount") == 25000);
+	assert_null(entry(led, "upi", "fh-1"));
+	assert_null(entry(led, "wavepay", "fh-2"));
+	e = entry(led, "unapplied", "fh-1");
+	assert_non_null(e);
+	assert_string_equal(str(e, "call"), "upi_create");
+	assert_true(num(e, "requests") == 1);
+	assert_non_null(entry(led, "unapplied", "fh-2"));
+	cJSON_Delete(led);
+
+	/* the fault API checks what it is given */
+	fault_refused(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"http_code\"}", "http: required");
+	fault_refused(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"http_code\",\"http\":600}",
+		      "http");
+	fault_refused(&f->sb, "{\"call\":\"upi_status\",\"mode\":\"ok_no_deposit\"}",
+		      "does not apply");
+	fault_refused(&f->sb, "{\"call\":\"wavepay_create\",\"mode\":\"qr_no_amount\"}",
+		      "does not apply");
+	fault_refused(&f->sb, "{\"call\":\"wavepay_create\",\"mode\":\"resend_fail\"}",
+		      "does not apply");
+	fault_refused(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"reset\",\"count\":0}", "count");
+}
+
+static void ok_no_deposit_still_credits(void **state)
+{
+	fixture *f = *state;
+	long code;
+	char body[512], *ans = NULL;
+	fault_ok(&f->sb, "{\"call\":\"wavepay_activate\",\"mode\":\"ok_no_deposit\"}");
+	wp_body(body, sizeof body, "nd-1", "2000000001", 500);
+	code = pk_test_sandbox_post(&f->sb, WP_ACTIVATE, body, &ans);
+	assert_int_equal(code, 200);
+	assert_string_equal(ans, "{\"status\":\"ok\"}");
+	free(ans);
+	cJSON *led = get_ledger(&f->sb);
+	cJSON *e = entry(led, "wavepay", "nd-1");
+	assert_non_null(e);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "credited")));
+	assert_true(num(e, "deposit_amount") == 1000);
+	assert_true(num(e, "amount") == 500);
+	assert_true(num(e, "activations") == 1);
+	cJSON_Delete(led);
+	/* the re-send gets the true first answer */
+	cJSON *o = call(&f->sb, WP_ACTIVATE, body, &code);
+	assert_string_equal(str(o, "status"), "ok");
+	assert_true(num(o, "deposit_amount") == 1000);
+	cJSON_Delete(o);
+	/* a key1 that does not credit: still answered ok, the ledger says pending */
+	fault_ok(&f->sb, "{\"call\":\"any\",\"mode\":\"ok_no_deposit\"}");
+	/* an "any" fault waits for a call it applies to */
+	cJSON_Delete(call(&f->sb, WP_CREATE, "{\"currency\":\"MMK\",\"label\":\"a\"}", &code));
+	wp_body(body, sizeof body, "nd-2", "3000000001", 500);
+	code = pk_test_sandbox_post(&f->sb, WP_ACTIVATE, body, &ans);
+	assert_string_equal(ans, "{\"status\":\"ok\"}");
+	free(ans);
+	led = get_ledger(&f->sb);
+	e = entry(led, "wavepay", "nd-2");
+	assert_string_equal(str(e, "status"), "pending");
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "credited")));
+	assert_true(num(entry(led, "wavepay", "nd-1"), "activations") == 2);
+	cJSON_Delete(led);
+}
+
+static void resend_fail_refuses_a_resent_ctid(void **state)
+{
+	fixture *f = *state;
+	long code;
+	char body[512];
+	upi_body(body, sizeof body, "rf-1", "100");
+	cJSON *o = call(&f->sb, UPI_CREATE, body, &code);
+	assert_string_equal(str(o, "status"), "ok");
+	cJSON_Delete(o);
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"resend_fail\"}");
+	o = call(&f->sb, UPI_CREATE, body, &code);
+	assert_int_equal(code, 200);
+	assert_string_equal(str(o, "status"), "fail");
+	assert_string_equal(str(o, "message"), "custom_transaction_id already used");
+	cJSON_Delete(o);
+	/* a new ctid is applied as normal even with resend_fail */
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"resend_fail\"}");
+	upi_body(body, sizeof body, "rf-2", "100");
+	o = call(&f->sb, UPI_CREATE, body, &code);
+	assert_string_equal(str(o, "status"), "ok");
+	cJSON_Delete(o);
+	wp_body(body, sizeof body, "rf-3", "1000000003", 900);
+	o = call(&f->sb, WP_ACTIVATE, body, &code);
+	assert_string_equal(str(o, "status"), "ok");
+	cJSON_Delete(o);
+	fault_ok(&f->sb, "{\"call\":\"wavepay_activate\",\"mode\":\"resend_fail\"}");
+	o = call(&f->sb, WP_ACTIVATE, body, &code);
+	assert_int_equal(code, 200);
+	assert_string_equal(str(o, "status"), "fail");
+	assert_string_equal(str(o, "message"), "custom_transaction_id already used");
+	cJSON_Delete(o);
+	cJSON *led = get_ledger(&f->sb);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(led, "upi")), 2);
+	assert_true(num(entry(led, "upi", "rf-1"), "creates") == 2);
+	assert_true(num(entry(led, "upi", "rf-2"), "creates") == 1);
+	cJSON *e = entry(led, "wavepay", "rf-3");
+	assert_true(num(e, "activations") == 2);
+	assert_true(num(e, "deposit_amount") == 900);
+	cJSON_Delete(led);
+}
+
+static void qr_amount_faults(void **state)
+{
+	fixture *f = *state;
+	long code;
+	char body[512];
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"qr_wrong_amount\"}");
+	upi_body(body, sizeof body, "qa-1", "100");
+	cJSON *o = call(&f->sb, UPI_CREATE, body, &code);
+	assert_string_equal(str(o, "status"), "ok");
+	const char *qr = str(cJSON_GetObjectItemCaseSensitive(o, "data"), "qr_data");
+	assert_true(strncmp(qr, "upi://pay?", 10) == 0);
+	assert_non_null(strstr(qr, "&am=999.00&"));
+	assert_null(strstr(qr, "am=100.00"));
+	cJSON_Delete(o);
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"qr_no_amount\"}");
+	upi_body(body, sizeof body, "qa-2", "123.45");
+	o = call(&f->sb, UPI_CREATE, body, &code);
+	assert_string_equal(str(o, "status"), "ok");
+	cJSON *data = cJSON_GetObjectItemCaseSensitive(o, "data");
+	qr = str(data, "qr_data");
+	assert_true(strncmp(qr, "upi://pay?", 10) == 0);
+	assert_null(strstr(qr, "am="));
+	assert_non_null(strstr(qr, "tr="));
+	assert_true(strlen(str(data, "qr_string")) > 100);
+	cJSON_Delete(o);
+	cJSON *led = get_ledger(&f->sb);
+	assert_true(num(entry(led, "upi", "qa-1"), "amount") == 10000);
+	assert_true(num(entry(led, "upi", "qa-2"), "amount") == 12345);
+	cJSON_Delete(led);
+}
+
+/* A raw request on a connection the sandbox hangs up: no byte comes, and
+ * the connection is closed after about ms.  Returns the wait. */
+static long hung_then_closed(const pk_test_sandbox *sb, const char *path, const char *body)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int fd = raw_request(sb, path, body);
+	assert_true(fd >= 0);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 5000), 1);
+	char buf[64];
+	assert_true(read(fd, buf, sizeof buf) <= 0);
+	close(fd);
+	return ms_since(&t0);
+}
+
+static void after_faults_apply_the_request(void **state)
+{
+	fixture *f = *state;
+	long code;
+	char body[512], *ans = NULL;
+	/* reset_after: created, no answer; the re-send finds the same order */
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"reset_after\"}");
+	upi_body(body, sizeof body, "af-1", "100");
+	assert_int_equal(pk_test_sandbox_post(&f->sb, UPI_CREATE, body, &ans), -1);
+	free(ans);
+	cJSON *led = get_ledger(&f->sb);
+	cJSON *e = entry(led, "upi", "af-1");
+	assert_non_null(e);
+	char oid[17];
+	snprintf(oid, sizeof oid, "%s", str(e, "order_id"));
+	assert_string_equal(str(e, "status"), "processing");
+	cJSON_Delete(led);
+	cJSON *o = call(&f->sb, UPI_CREATE, body, &code);
+	assert_string_equal(str(cJSON_GetObjectItemCaseSensitive(o, "data"), "order_id"), oid);
+	cJSON_Delete(o);
+	/* reset (before): nothing created */
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"reset\"}");
+	upi_body(body, sizeof body, "af-2", "100");
+	assert_int_equal(pk_test_sandbox_post(&f->sb, UPI_CREATE, body, &ans), -1);
+	free(ans);
+	/* html500_after: created, an HTML 500; http500_html: not created */
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"html500_after\"}");
+	upi_body(body, sizeof body, "af-3", "100");
+	code = pk_test_sandbox_post(&f->sb, UPI_CREATE, body, &ans);
+	assert_int_equal(code, 500);
+	assert_non_null(strstr(ans, "<html>"));
+	free(ans);
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"http500_html\"}");
+	upi_body(body, sizeof body, "af-4", "100");
+	code = pk_test_sandbox_post(&f->sb, UPI_CREATE, body, &ans);
+	assert_int_equal(code, 500);
+	free(ans);
+	/* hang_after: created, no answer for hang_ms then closed; hang: not created */
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"hang_after\",\"hang_ms\":300}");
+	upi_body(body, sizeof body, "af-5", "100");
+	long waited = hung_then_closed(&f->sb, UPI_CREATE, body);
+	assert_true(waited >= 250 && waited < 3000);
+	fault_ok(&f->sb, "{\"call\":\"upi_create\",\"mode\":\"hang\",\"hang_ms\":300}");
+	upi_body(body, sizeof body, "af-6", "100");
+	waited = hung_then_closed(&f->sb, UPI_CREATE, body);
+	assert_true(waited >= 250 && waited < 3000);
+	/* activations: credited as key1 says although the answer was lost */
+	fault_ok(&f->sb, "{\"call\":\"wavepay_activate\",\"mode\":\"reset_after\"}");
+	wp_body(body, sizeof body, "af-7", "1000000007", 500);
+	assert_int_equal(pk_test_sandbox_post(&f->sb, WP_ACTIVATE, body, &ans), -1);
+	free(ans);
+	o = call(&f->sb, WP_ACTIVATE, body, &code); /* the re-send: the true answer */
+	assert_string_equal(str(o, "status"), "ok");
+	assert_true(num(o, "deposit_amount") == 500);
+	cJSON_Delete(o);
+	fault_ok(&f->sb, "{\"call\":\"wavepay_activate\",\"mode\":\"html500_after\"}");
+	wp_body(body, sizeof body, "af-8", "2000000008", 500);
+	code = pk_test_sandbox_post(&f->sb, WP_ACTIVATE, body, &ans);
+	assert_int_equal(code, 500);
+	free(ans);
+	fault_ok(&f->sb, "{\"call\":\"wavepay_activate\",\"mode\":\"hang_after\",\"hang_ms\":200}");
+	wp_body(body, sizeof body, "af-9", "1000000009", 300);
+	hung_then_closed(&f->sb, WP_ACTIVATE, body);
+	fault_ok(&f->sb, "{\"call\":\"wavepay_activate\",\"mode\":\"reset\"}");
+	wp_body(body, sizeof body, "af-10", "1000000010", 300);
+	assert_int_equal(pk_test_sandbox_post(&f->sb, WP_ACTIVATE, body, &ans), -1);
+	free(ans);
+
+	led = get_ledger(&f->sb);
+	assert_true(num(entry(led, "upi", "af-1"), "creates") == 2);
+	assert_null(entry(led, "upi", "af-2"));
+	assert_true(num(entry(led, "unapplied", "af-2"), "requests") == 1);
+	assert_non_null(entry(led, "upi", "af-3"));
+	assert_null(entry(led, "upi", "af-4"));
+	assert_non_null(entry(led, "unapplied", "af-4"));
+	assert_non_null(entry(led, "upi", "af-5"));
+	assert_null(entry(led, "upi", "af-6"));
+	e = entry(led, "wavepay", "af-7");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "credited")));
+	assert_true(num(e, "activations") == 2);
+	e = entry(led, "wavepay", "af-8");
+	assert_true(num(e, "deposit_amount") == 1000);
+	e = entry(led, "wavepay", "af-9");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "credited")));
+	assert_true(num(e, "deposit_amount") == 300);
+	assert_null(entry(led, "wavepay", "af-10"));
+	assert_string_equal(str(entry(led, "unapplied", "af-10"), "call"), "wavepay_activate");
+	cJSON_Delete(led);
+	/* the log names the fault and keeps the ctid last */
+	FILE *l = fopen(f->log, "r");
+	assert_non_null(l);
+	char line[512];
+	int hits = 0;
+	while (fgets(line, sizeof line, l))
+		if (strstr(line, " fault=hang_after ctid=af-5\n"))
+			hits++;
+	fclose(l);
+	assert_int_equal(hits, 1);
+}
+
+static void single_quoted_fails(void **state)
+{
+	(void)state;
+	const char *args[] = { "--single-quoted-fails", NULL };
+	pk_test_sandbox sb;
+	assert_int_equal(pk_test_sandbox_start(&sb, args), 0);
+	char *ans = NULL, body[512];
+	long code = pk_test_sandbox_post(&sb, WP_CREATE, "{\"currency\":\"MMK\"}", &ans);
+	assert_int_equal(code, 200);
+	assert_string_equal(ans, "{'status': 'fail', 'message': 'label: required'}");
+	free(ans);
+	wp_body(body, sizeof body, "sq-1", "5000000001", 500);
+	code = pk_test_sandbox_post(&sb, WP_ACTIVATE, body, &ans);
+	assert_string_equal(ans, "{'status': 'fail', 'message': 'Transaction declined'}");
+	free(ans);
+	code = pk_test_sandbox_post(&sb, WP_ACTIVATE, body, &ans); /* the replay too */
+	assert_string_equal(ans, "{'status': 'fail', 'message': 'Transaction declined'}");
+	free(ans);
+	code = pk_test_sandbox_post(&sb, UPI_STATUS, "{\"order_id\":\"0000000000000000\"}", &ans);
+	assert_string_equal(ans, "{'status': 'fail', 'message': 'Order not found'}");
+	free(ans);
+	pk_test_sandbox bad = sb;
+	snprintf(bad.secret, sizeof bad.secret, "wrong");
+	code = pk_test_sandbox_post(&bad, WP_CREATE, "{}", &ans);
+	assert_int_equal(code, 403);
+	assert_string_equal(ans, "{'status': 'fail', 'message': 'Invalid secret'}");
+	free(ans);
+	/* successes, control answers and fail_http stay JSON */
+	cJSON *o = call(&sb, WP_CREATE, "{\"currency\":\"MMK\",\"label\":\"a\"}", &code);
+	assert_string_equal(str(o, "status"), "ok");
+	cJSON_Delete(o);
+	fault_refused(&sb, "{\"call\":\"upi_status\",\"mode\":\"explode\"}", "mode: unknown");
+	fault_ok(&sb, "{\"call\":\"upi_status\",\"mode\":\"fail_http\"}");
+	o = call(&sb, UPI_STATUS, "{\"order_id\":\"x\"}", &code);
+	assert_int_equal(code, 500);
+	assert_string_equal(str(o, "status"), "fail");
+	cJSON_Delete(o);
+	pk_test_sandbox_stop(&sb);
+}
+
+static void ledger_tells_the_truth(void **state)
+{
+	fixture *f = *state;
+	long code;
+	char body[512], settle[160];
+	const char *ctids[] = { "lg-a", "lg-b", "lg-c" };
+	const char *amounts[] = { "100.5", "10", "99999.99" };
+	char oids[3][17];
+	for (int i = 0; i < 3; i++) {
+		upi_body(body, sizeof body, ctids[i], amounts[i]);
+		cJSON *o = call(&f->sb, UPI_CREATE, body, &code);
+		snprintf(oids[i], sizeof oids[i], "%s",
+			 str(cJSON_GetObjectItemCaseSensitive(o, "data"), "order_id"));
+		cJSON_Delete(o);
+	}
+	upi_body(body, sizeof body, "lg-a", "100.5"); /* a re-send */
+	cJSON_Delete(call(&f->sb, UPI_CREATE, body, &code));
+	snprintf(settle, sizeof settle, "{\"order_id\":\"%s\",\"status\":\"success\"}", oids[0]);
+	cJSON_Delete(call(&f->sb, "/_sandbox/settle", settle, &code));
+	snprintf(settle, sizeof settle, "{\"order_id\":\"%s\",\"status\":\"failed\"}", oids[1]);
+	cJSON_Delete(call(&f->sb, "/_sandbox/settle", settle, &code));
+	for (int i = 0; i < 2; i++)
+		cJSON_Delete(call(&f->sb, WP_CREATE, "{\"currency\":\"MMK\",\"label\":\"a\"}",
+				  &code));
+	cJSON_Delete(call(&f->sb, WP_CREATE, "{\"currency\":\"USD\",\"label\":\"a\"}", &code));
+	const char *keys[] = {
+		"1000000001", "2000000002", "3000000003", "4000000004", "5000000005",
+	};
+	for (int i = 0; i < 5; i++) {
+		char ctid[16];
+		snprintf(ctid, sizeof ctid, "lw-%d", i);
+		wp_body(body, sizeof body, ctid, keys[i], 1500);
+		cJSON_Delete(call(&f->sb, WP_ACTIVATE, body, &code));
+	}
+	wp_body(body, sizeof body, "lw-0", keys[0], 1500);
+	cJSON_Delete(call(&f->sb, WP_ACTIVATE, body, &code));
+
+	cJSON *led = get_ledger(&f->sb);
+	cJSON *upi = cJSON_GetObjectItemCaseSensitive(led, "upi");
+	assert_int_equal(cJSON_GetArraySize(upi), 3);
+	const char *want_status[] = { "success", "failed", "processing" };
+	const double want_amount[] = { 10050, 1000, 9999999 };
+	const double want_creates[] = { 2, 1, 1 };
+	for (int i = 0; i < 3; i++) {
+		cJSON *e = entry(led, "upi", ctids[i]);
+		assert_non_null(e);
+		assert_string_equal(str(e, "order_id"), oids[i]);
+		assert_string_equal(str(e, "status"), want_status[i]);
+		assert_true(num(e, "amount") == want_amount[i]);
+		assert_true(num(e, "creates") == want_creates[i]);
+	}
+	assert_true(num(led, "wavepay_creates") == 3);
+	assert_true(num(led, "wavepay_identifiers") == 2);
+	struct { const char *status; bool credited; double deposit; } want[] = {
+		{ "ok", true, 1500 }, { "ok", true, 2000 }, { "pending", false, 0 },
+		{ "possible_transaction_created", false, 0 }, { "fail", false, 0 },
+	};
+	for (int i = 0; i < 5; i++) {
+		char ctid[16];
+		snprintf(ctid, sizeof ctid, "lw-%d", i);
+		cJSON *e = entry(led, "wavepay", ctid);
+		assert_non_null(e);
+		assert_string_equal(str(e, "key1"), keys[i]);
+		assert_true(num(e, "amount") == 1500);
+		assert_string_equal(str(e, "status"), want[i].status);
+		assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "credited")),
+				 want[i].credited);
+		cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "deposit_amount");
+		if (want[i].credited)
+			assert_true(cJSON_IsNumber(d) && d->valuedouble == want[i].deposit);
+		else
+			assert_true(cJSON_IsNull(d));
+		assert_true(num(e, "activations") == (i == 0 ? 2 : 1));
+	}
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(led, "unapplied")), 0);
+	cJSON_Delete(led);
+	/* GET only, and the secret is needed */
+	assert_int_equal(pk_test_sandbox_post(&f->sb, "/_sandbox/ledger", "{}", NULL), 405);
+	pk_test_sandbox bad = f->sb;
+	snprintf(bad.secret, sizeof bad.secret, "wrong");
+	assert_int_equal(pk_test_sandbox_post(&bad, "/_sandbox/ledger", NULL, NULL), 403);
+}
+
+/* --auto-settle and --upi-outcome pay orders in a soak; the ledger shows
+ * it without a status poll. */
+static void ledger_shows_automatic_payments(void **state)
+{
+	(void)state;
+	char body[512];
+	long code;
+	const char *auto_args[] = { "--auto-settle", "1", NULL };
+	pk_test_sandbox sb;
+	assert_int_equal(pk_test_sandbox_start(&sb, auto_args), 0);
+	upi_body(body, sizeof body, "as-1", "100");
+	cJSON_Delete(call(&sb, UPI_CREATE, body, &code));
+	bool paid = false;
+	for (int i = 0; i < 40 && !paid; i++) {
+		cJSON *led = get_ledger(&sb);
+		paid = strcmp(str(entry(led, "upi", "as-1"), "status"), "success") == 0;
+		cJSON_Delete(led);
+		if (!paid)
+			usleep(100000);
+	}
+	assert_true(paid);
+	assert_int_equal(pk_test_sandbox_stat(&sb, "upi_status"), 0);
+	pk_test_sandbox_stop(&sb);
+
+	const char *poll_args[] = { "--upi-outcome", "success", "--processing-polls", "2", NULL };
+	assert_int_equal(pk_test_sandbox_start(&sb, poll_args), 0);
+	upi_body(body, sizeof body, "po-1", "100");
+	cJSON *o = call(&sb, UPI_CREATE, body, &code);
+	char sbody[64];
+	snprintf(sbody, sizeof sbody, "{\"order_id\":\"%s\"}",
+		 str(cJSON_GetObjectItemCaseSensitive(o, "data"), "order_id"));
+	cJSON_Delete(o);
+	for (int i = 0; i < 3; i++) {
+		cJSON *led = get_ledger(&sb);
+		assert_string_equal(str(entry(led, "upi", "po-1"), "status"),
+				    i < 2 ? "processing" : "success");
+		cJSON_Delete(led);
+		o = call(&sb, UPI_STATUS, sbody, &code);
+		assert_string_equal(str(o, "status"), i < 2 ? "processing" : "success");
+		cJSON_Delete(o);
+	}
+	pk_test_sandbox_stop(&sb);
+}
+
+/* One chaos run as a careful client would do it: each UPI create and each
+ * activation is sent, and sent once more when the first answer is not a
+ * clean 200.  sig gets one letter-code per request; *sends the count. */
+static void chaos_run(const pk_test_sandbox *sb, const char *prefix, int key_base, char *sig,
+		      size_t siglen, int sends[][2])
+{
+	size_t n = 0;
+	for (int i = 0; i < 16; i++) {
+		for (int kind = 0; kind < 2; kind++) {
+			char ctid[32], key1[16], body[512];
+			snprintf(ctid, sizeof ctid, "%s-%d", prefix, i);
+			if (kind == 0) {
+				upi_body(body, sizeof body, ctid, "150");
+			} else {
+				snprintf(key1, sizeof key1, "1%09d", key_base + i);
+				wp_body(body, sizeof body, ctid, key1, 800);
+			}
+			sends[i][kind] = 0;
+			for (int attempt = 0; attempt < 2; attempt++) {
+				char *ans = NULL;
+				const char *path = kind ? WP_ACTIVATE : UPI_CREATE;
+				long code = pk_test_sandbox_post(sb, path, body, &ans);
+				sends[i][kind]++;
+				cJSON *o = ans ? cJSON_Parse(ans) : NULL;
+				const char *st = str(o, "status");
+				n += (size_t)snprintf(sig + n, siglen - n, "%ld:%s;", code,
+						      o ? (*st ? st : "?") : "-");
+				bool clean = code == 200 && strcmp(st, "ok") == 0;
+				if (kind == 1 && !cJSON_GetObjectItemCaseSensitive(o, "deposit"))
+					clean = false; /* ok_no_deposit: ask again */
+				cJSON_Delete(o);
+				free(ans);
+				if (clean)
+					break;
+			}
+		}
+	}
+}
+
+static void chaos_is_deterministic(void **state)
+{
+	fixture *f = *state;
+	long code;
+	static const char cfg[] =
+		"{\"rate\":0.5,\"seed\":12345,\"hang_ms\":150,"
+		"\"calls\":[\"upi_create\",\"wavepay_activate\"]}"; /* the default modes */
+	char sig1[4096], sig2[4096], sig3[4096];
+	int sends1[16][2], sends2[16][2], sends3[16][2];
+	cJSON *o = call(&f->sb, "/_sandbox/chaos", cfg, &code);
+	assert_string_equal(str(o, "status"), "ok");
+	cJSON_Delete(o);
+	chaos_run(&f->sb, "ch1", 0, sig1, sizeof sig1, sends1);
+	long played1 = pk_test_sandbox_stat(&f->sb, "chaos_played");
+	/* the same seed again: the same faults on the same requests */
+	cJSON_Delete(call(&f->sb, "/_sandbox/chaos", cfg, &code));
+	chaos_run(&f->sb, "ch2", 100, sig2, sizeof sig2, sends2);
+	long played2 = pk_test_sandbox_stat(&f->sb, "chaos_played") - played1;
+	print_message("chaos seed 12345: %s\n", sig1);
+	assert_string_equal(sig1, sig2);
+	assert_int_equal(played1, played2);
+	assert_true(played1 >= 5 && played1 <= 40);
+	assert_non_null(strstr(sig1, "200:ok;"));
+	assert_non_null(strstr(sig1, ":-;")); /* some answers did not parse or never came */
+	/* another seed: another sequence */
+	cJSON_Delete(call(&f->sb, "/_sandbox/chaos",
+			  "{\"rate\":0.5,\"seed\":777,\"hang_ms\":150,"
+			  "\"calls\":[\"upi_create\",\"wavepay_activate\"]}", &code));
+	chaos_run(&f->sb, "ch3", 200, sig3, sizeof sig3, sends3);
+	assert_string_not_equal(sig1, sig3);
+	/* the ledger counts every request that carried a ctid, applied or not */
+	cJSON *led = get_ledger(&f->sb);
+	int resent = 0;
+	for (int i = 0; i < 16; i++) {
+		char ctid[32];
+		snprintf(ctid, sizeof ctid, "ch1-%d", i);
+		cJSON *u = entry(led, "upi", ctid), *w = entry(led, "wavepay", ctid);
+		double creates = u ? num(u, "creates") : 0, acts = w ? num(w, "activations") : 0;
+		cJSON *it;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(led, "unapplied"))
+			if (strcmp(str(it, "ctid"), ctid) == 0) {
+				if (strcmp(str(it, "call"), "upi_create") == 0)
+					creates += num(it, "requests");
+				else
+					acts += num(it, "requests");
+			}
+		assert_true(creates == sends1[i][0]);
+		assert_true(acts == sends1[i][1]);
+		resent += sends1[i][0] > 1 || sends1[i][1] > 1;
+		if (w) { /* key1 starts with 1: credited, exactly once */
+			assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(w, "credited")));
+			assert_true(num(w, "deposit_amount") == 800);
+		}
+		if (u)
+			assert_true(num(u, "amount") == 15000);
+	}
+	assert_true(resent > 0);
+	cJSON_Delete(led);
+	/* rate 0: off */
+	cJSON_Delete(call(&f->sb, "/_sandbox/chaos", "{\"rate\":0}", &code));
+	long before = pk_test_sandbox_stat(&f->sb, "chaos_played");
+	for (int i = 0; i < 6; i++) {
+		char body[512], ctid[16];
+		snprintf(ctid, sizeof ctid, "off-%d", i);
+		upi_body(body, sizeof body, ctid, "100");
+		o = call(&f->sb, UPI_CREATE, body, &code);
+		assert_int_equal(code, 200);
+		assert_string_equal(str(o, "status"), "ok");
+		cJSON_Delete(o);
+	}
+	assert_int_equal(pk_test_sandbox_stat(&f->sb, "chaos_played"), before);
+}
+
+static void chaos_modes_and_bounds(void **state)
+{
+	fixture *f = *state;
+	long code;
+	char body[512], *ans = NULL;
+	/* modes that do not apply to a call are skipped */
+	cJSON_Delete(call(&f->sb, "/_sandbox/chaos",
+			  "{\"rate\":1,\"seed\":1,\"modes\":[\"ok_no_deposit\"],"
+			  "\"calls\":[\"upi_create\",\"wavepay_activate\"]}", &code));
+	upi_body(body, sizeof body, "cm-1", "100");
+	cJSON *o = call(&f->sb, UPI_CREATE, body, &code);
+	assert_int_equal(code, 200);
+	assert_string_equal(str(o, "status"), "ok");
+	cJSON_Delete(o);
+	wp_body(body, sizeof body, "cm-2", "1000000099", 500);
+	code = pk_test_sandbox_post(&f->sb, WP_ACTIVATE, body, &ans);
+	assert_string_equal(ans, "{\"status\":\"ok\"}");
+	free(ans);
+	/* a chaos hang lasts hang_ms, then the connection is closed */
+	cJSON_Delete(call(&f->sb, "/_sandbox/chaos",
+			  "{\"rate\":1,\"modes\":[\"hang\"],\"calls\":[\"upi_status\"],"
+			  "\"hang_ms\":400}", &code));
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	code = pk_test_sandbox_post(&f->sb, UPI_STATUS, "{\"order_id\":\"x\"}", &ans);
+	assert_int_equal(code, -1);
+	free(ans);
+	long waited = ms_since(&t0);
+	assert_true(waited >= 350 && waited < 3000);
+	/* calls not listed are untouched; http_code with a fixed status */
+	cJSON_Delete(call(&f->sb, "/_sandbox/chaos",
+			  "{\"rate\":1,\"modes\":[\"http_code\"],\"calls\":[\"wavepay_create\"],"
+			  "\"http\":418}", &code));
+	o = call(&f->sb, WP_CREATE, "{\"currency\":\"MMK\",\"label\":\"a\"}", &code);
+	assert_int_equal(code, 418);
+	assert_string_equal(str(o, "status"), "ok");
+	cJSON_Delete(o);
+	o = call(&f->sb, UPI_STATUS, "{\"order_id\":\"x\"}", &code);
+	assert_int_equal(code, 200);
+	cJSON_Delete(o);
+	/* a queued fault goes first */
+	fault_ok(&f->sb, "{\"call\":\"wavepay_create\",\"mode\":\"wrong_shape\"}");
+	code = pk_test_sandbox_post(&f->sb, WP_CREATE, "{\"currency\":\"MMK\",\"label\":\"a\"}",
+				    &ans);
+	assert_string_equal(ans, "{\"status\":1,\"data\":[]}");
+	free(ans);
+	/* bad configs refused */
+	const char *bad[] = {
+		"{\"rate\":2}", "{}", "{\"rate\":0.5,\"modes\":[\"explode\"]}",
+		"{\"rate\":0.5,\"calls\":[\"settle\"]}", "{\"rate\":0.5,\"modes\":[]}",
+		"{\"rate\":0.5,\"hang_ms\":0}", "{\"rate\":0.5,\"seed\":-1}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		o = call(&f->sb, "/_sandbox/chaos", bad[i], &code);
+		if (strcmp(str(o, "status"), "fail") != 0)
+			fail_msg("chaos %s was taken", bad[i]);
+		cJSON_Delete(o);
+	}
+	cJSON_Delete(call(&f->sb, "/_sandbox/chaos", "{\"rate\":0}", &code));
+	o = call(&f->sb, WP_CREATE, "{\"currency\":\"MMK\",\"label\":\"a\"}", &code);
+	assert_int_equal(code, 200);
+	cJSON_Delete(o);
+}
+
 static void cli_contract(void **state)
 {
 	(void)state;
@@ -552,6 +1262,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(validation_names_the_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(faults_are_played, setup, teardown),
 		cmocka_unit_test_setup_teardown(log_has_no_secret, setup, teardown),
+		cmocka_unit_test_setup_teardown(http_code_and_fail_http, setup, teardown),
+		cmocka_unit_test_setup_teardown(ok_no_deposit_still_credits, setup, teardown),
+		cmocka_unit_test_setup_teardown(resend_fail_refuses_a_resent_ctid, setup, teardown),
+		cmocka_unit_test_setup_teardown(qr_amount_faults, setup, teardown),
+		cmocka_unit_test_setup_teardown(after_faults_apply_the_request, setup, teardown),
+		cmocka_unit_test(single_quoted_fails),
+		cmocka_unit_test_setup_teardown(ledger_tells_the_truth, setup, teardown),
+		cmocka_unit_test(ledger_shows_automatic_payments),
+		cmocka_unit_test_setup_teardown(chaos_is_deterministic, setup, teardown),
+		cmocka_unit_test_setup_teardown(chaos_modes_and_bounds, setup, teardown),
 		cmocka_unit_test(postback_retried_until_ok),
 		cmocka_unit_test(cli_contract),
 	};
