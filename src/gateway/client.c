@@ -272,6 +272,12 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+/* Calls that create or move money: sent at most once per gw_* call. */
+static bool call_not_idempotent(gw_call call)
+{
+	return call == GW_UPI_CREATE || call == GW_WAVEPAY_CREATE || call == GW_WAVEPAY_ACTIVATE;
+}
+
 static int setup_easy(gw_client *c, gw_req *r)
 {
 	CURL *e = r->easy;
@@ -298,6 +304,24 @@ static int setup_easy(gw_client *c, gw_req *r)
 		SET(CURLOPT_CAINFO, c->ca_file);
 	if (c->loopback)
 		SET(CURLOPT_NOPROXY, "*"); /* the sandbox is on this machine */
+	if (call_not_idempotent(r->call)) {
+		/* The program, not libcurl, decides every re-send of these.
+		 * libcurl silently re-sends a request whose reused (kept-alive)
+		 * connection turns out dead before any answer byte ("Connection
+		 * died, retrying a fresh connect"), which the server may have
+		 * acted on already.  A fresh connection is never a reused one, and
+		 * it is closed after the transfer so no later request rides on it.
+		 * HTTP/1.1: the other silent re-send (an HTTP/2 REFUSED_STREAM)
+		 * and multiplexing other requests onto this connection cannot
+		 * happen.  Redirects are not followed (above), "Expect:" is off
+		 * (no 417 re-send), and no HTTP auth is set (no 401 round). */
+		SET(CURLOPT_FRESH_CONNECT, 1L);
+		SET(CURLOPT_FORBID_REUSE, 1L);
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+#if LIBCURL_VERSION_NUM >= 0x081000
+		SET(CURLOPT_FORBID_RETRY_ON_REUSE, 1L); /* 8.16+: belt and braces */
+#endif
+	}
 #undef SET
 	return bad ? -1 : 0;
 }

@@ -66,11 +66,38 @@ void gw_result_free(gw_result *res);
  * set up with gw_result_init (it is reset; free it with gw_result_free).  Accepts the spec's
  * answers, survives single-quoted fail bodies (status FAIL, message kept),
  * empty bodies, HTML, wrong shapes (status NONE, err BAD_SHAPE/NOT_JSON).
- * http_code != 2xx with no parsable fail body -> err HTTP.  UPI create
- * requires order_id and a qr_data starting with "upi://" (case-insensitive)
- * of at most GW_QR_DATA_MAX bytes. cur converts deposit_amount. */
+ * UPI create requires order_id and a qr_data starting with "upi://"
+ * (case-insensitive) of at most GW_QR_DATA_MAX bytes; Wavepay activate "ok"
+ * requires deposit:true. cur converts deposit_amount.
+ *
+ * HTTP status vs body (money safety: only an answer the gateway meant as
+ * one may close a sale):
+ * - 2xx, and 0 (no HTTP: tests, fuzzing): the body decides, as above.
+ * - 4xx: the body decides if it is a documented answer of the call, in the
+ *   shape the call requires: fail (also single-quoted) -> FAIL; ok, pending,
+ *   possible_transaction_created, processing, success, failed -> as with
+ *   2xx (e.g. possible_transaction_created with 404 is POSSIBLE_TX).  Any
+ *   other body (HTML, empty, wrong shape) -> NONE, err HTTP (code = status).
+ * - 5xx, and every other status (1xx, 3xx, out of range): never a
+ *   definitive answer, whatever the body says: NONE, err HTTP, nothing of
+ *   the body kept but the gateway's "message" (in out->message, for the
+ *   cashier).  A fail body with 5xx is NOT FAIL: the sale stays open and
+ *   may be retried with the same custom_transaction_id. */
 void gw_parse_response(gw_call call, const char *body, size_t len, long http_code,
 		       pk_currency cur, gw_result *out);
+
+/* The amount a UPI link asks, for checking the gateway's qr_data against
+ * the sale.  Pure.  qr_data must start with "upi://" (any case).  The
+ * value of its "am" query parameter is read by pk_money_parse in cur:
+ * plain decimal digits, at most the currency's decimals ("100", "100.5",
+ * "100.50" for INR), no sign, exponent, space or zero.  The name is
+ * case-sensitive ("AM" is another parameter); the value may be
+ * percent-encoded ("am=100%2E50"); a name that only decodes to "am"
+ * ("%61m") makes the link ambiguous; a '#' fragment is not searched.
+ * Several "am" must all say the same amount.  Returns 0 and sets *minor
+ * (minor units of cur); -1 (*minor left alone) when there is no "am", when
+ * one cannot be read, when two disagree, or on NULL arguments. */
+int gw_upi_link_amount(const char *qr_data, pk_currency cur, int64_t *minor);
 
 /* Request bodies (pure; malloc'd JSON text; amount is written exactly). */
 char *gw_body_wavepay_create(const char *label);
@@ -115,7 +142,11 @@ void gw_client_free(gw_client *c);  /* cancels what is in flight, no callbacks;
 /* Start a request; done(userdata, res) is called exactly once later from
  * gw_client_process (never from inside the start function), unless the
  * request is cancelled first.  res is valid only during the callback.
- * Returns the request id, or 0 with err set. */
+ * Returns the request id, or 0 with err set.
+ * Each start sends its request at most once: create and activate go out on
+ * a new connection of their own (HTTP/1.1, closed afterwards), so libcurl
+ * never re-sends them by itself; a re-send is the caller's decision (same
+ * custom_transaction_id).  Status polls reuse one kept-alive connection. */
 gw_req_id gw_wavepay_create(gw_client *c, const char *label, gw_done_fn done, void *ud,
 			    pk_error *err);
 gw_req_id gw_wavepay_activate(gw_client *c, const char *label, const char *key1,

@@ -206,8 +206,19 @@ static void set_not_understood(gw_result *out, pk_err_kind kind)
 			N_("The gateway sent an answer the kiosk does not understand"), NULL);
 }
 
-static void set_http_error(gw_result *out)
+/* No definitive answer because of the HTTP status.  Whatever the body
+ * said is dropped except the gateway's message (root: the parsed body, or
+ * NULL), which is kept so that the cashier can be told it. */
+static void set_http_error(gw_result *out, const cJSON *root)
 {
+	free(out->qr_data);
+	out->qr_data = NULL;
+	out->order_id[0] = '\0';
+	out->identifier[0] = '\0';
+	out->has_deposit_amount = false;
+	out->deposit_amount = 0;
+	if (!out->message[0] && cJSON_IsObject(root))
+		take_message(out, cJSON_GetObjectItemCaseSensitive(root, "message"));
 	out->status = GW_ST_NONE;
 	pk_error_set_id(&out->err, PK_ERR_HTTP, out->http_code,
 			N_("The gateway answered with an error (HTTP %ld)"), NULL);
@@ -538,49 +549,39 @@ static char *nbsp_to_spaces(const char *body, size_t len)
 	return copy;
 }
 
-static int http_ok(long code)
+/* What the HTTP status lets the body say (see gw_parse_response). */
+enum http_class {
+	HTTP_BODY_DECIDES,  /* 2xx, or 0 (no HTTP) */
+	HTTP_IF_DOCUMENTED, /* 4xx: a documented answer counts, nothing else */
+	HTTP_NEVER_FINAL,   /* 5xx, 3xx, 1xx, anything else */
+};
+
+static enum http_class http_class(long code)
 {
-	return code == 0 || (code >= 200 && code < 300);
+	if (code == 0 || (code >= 200 && code < 300))
+		return HTTP_BODY_DECIDES;
+	if (code >= 400 && code < 500)
+		return HTTP_IF_DOCUMENTED;
+	return HTTP_NEVER_FINAL;
 }
 
-void gw_parse_response(gw_call call, const char *body, size_t len, long http_code, pk_currency cur,
-		       gw_result *out)
+/* The body alone, as if it came with 2xx. */
+static void parse_body(gw_call call, const cJSON *root, const char *body, size_t len,
+		       pk_currency cur, gw_result *out)
 {
-	if (!out)
-		return;
-	gw_result_free(out);
-	gw_result_init(out, call);
-	out->http_code = http_code;
-	if (!body)
-		len = 0;
-
-	cJSON *root = parse_json(body, len);
-	char *norm = NULL;
-	if (!root && len && (norm = nbsp_to_spaces(body, len)) != NULL) {
-		/* the docs' examples are indented with U+00A0: accept them */
-		body = norm;
-		root = parse_json(body, len);
-	}
 	if (!root) {
-		int sq = len && parse_single_quoted_fail(body, len, out);
-		free(norm);
-		if (sq)
+		if (len && parse_single_quoted_fail(body, len, out))
 			set_fail(out);
-		else if (!http_ok(http_code))
-			set_http_error(out);
 		else
 			set_not_understood(out, PK_ERR_NOT_JSON);
 		return;
 	}
-
 	const char *st = cJSON_IsObject(root) ? status_text(root) : NULL;
-	if (st && is_status(st, "fail")) {
+	if (!st) {
+		set_not_understood(out, PK_ERR_BAD_SHAPE);
+	} else if (is_status(st, "fail")) {
 		take_message(out, cJSON_GetObjectItemCaseSensitive(root, "message"));
 		set_fail(out);
-	} else if (!http_ok(http_code)) {
-		set_http_error(out);
-	} else if (!st) {
-		set_not_understood(out, PK_ERR_BAD_SHAPE);
 	} else {
 		switch (call) {
 		case GW_WAVEPAY_CREATE:
@@ -603,6 +604,122 @@ void gw_parse_response(gw_call call, const char *body, size_t len, long http_cod
 			break;
 		}
 	}
+}
+
+void gw_parse_response(gw_call call, const char *body, size_t len, long http_code, pk_currency cur,
+		       gw_result *out)
+{
+	if (!out)
+		return;
+	gw_result_free(out);
+	gw_result_init(out, call);
+	out->http_code = http_code;
+	if (!body)
+		len = 0;
+
+	cJSON *root = parse_json(body, len);
+	char *norm = NULL;
+	if (!root && len && (norm = nbsp_to_spaces(body, len)) != NULL) {
+		/* the docs' examples are indented with U+00A0: accept them */
+		body = norm;
+		root = parse_json(body, len);
+	}
+	parse_body(call, root, body, len, cur, out);
+
+	switch (http_class(http_code)) {
+	case HTTP_BODY_DECIDES:
+		break;
+	case HTTP_IF_DOCUMENTED:
+		/* only a body we did not understand becomes the HTTP error */
+		if (out->status == GW_ST_NONE &&
+		    (out->err.kind == PK_ERR_NOT_JSON || out->err.kind == PK_ERR_BAD_SHAPE))
+			set_http_error(out, root);
+		break;
+	case HTTP_NEVER_FINAL:
+		/* a server error (or a redirect) is never the answer, even
+		 * when its body looks like one: the sale stays open */
+		set_http_error(out, root);
+		break;
+	}
 	cJSON_Delete(root);
 	free(norm);
+}
+
+/* ---- the amount a UPI link asks ------------------------------------------ */
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode s[0..n) into dst (cap bytes with the NUL).  -1 on a bad
+ * escape, a decoded NUL, or no room. */
+static int pct_decode(const char *s, size_t n, char *dst, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '%') {
+			int hi, lo;
+			if (i + 2 >= n)
+				return -1;
+			hi = hex_value(s[i + 1]);
+			lo = hex_value(s[i + 2]);
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				return -1;
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		}
+		if (o + 1 >= cap)
+			return -1;
+		dst[o++] = c;
+	}
+	dst[o] = '\0';
+	return 0;
+}
+
+int gw_upi_link_amount(const char *qr_data, pk_currency cur, int64_t *minor)
+{
+	int found = 0;
+	int64_t amount = 0;
+	if (!qr_data || !minor || strncasecmp(qr_data, "upi://", 6) != 0)
+		return -1;
+	const char *q = strchr(qr_data, '?');
+	if (!q)
+		return -1;
+	q++;
+	size_t qlen = strcspn(q, "#"); /* a fragment is not part of the query */
+	const char *end = q + qlen;
+	while (q < end) {
+		const char *amp = memchr(q, '&', (size_t)(end - q));
+		const char *pend = amp ? amp : end;
+		const char *eq = memchr(q, '=', (size_t)(pend - q));
+		const char *kend = eq ? eq : pend;
+		char key[8], val[40];
+		/* names are case-sensitive: "AM" is another parameter */
+		if (pct_decode(q, (size_t)(kend - q), key, sizeof key) == 0 &&
+		    strcmp(key, "am") == 0) {
+			int64_t v;
+			if (kend - q != 2)
+				return -1; /* "%61m": apps differ on whether that is "am" */
+			if (!eq || pct_decode(eq + 1, (size_t)(pend - eq - 1), val, sizeof val) < 0 ||
+			    pk_money_parse(val, cur, &v, NULL) < 0)
+				return -1; /* an "am" we cannot read: no amount */
+			if (found && v != amount)
+				return -1; /* two amounts: which one would the app pay? */
+			amount = v;
+			found = 1;
+		}
+		q = amp ? amp + 1 : end;
+	}
+	if (!found)
+		return -1;
+	*minor = amount;
+	return 0;
 }

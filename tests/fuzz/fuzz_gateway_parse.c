@@ -1,8 +1,9 @@
 /* fuzz_gateway_parse.c - every gateway answer parser on hostile bytes.
  * Byte 0 picks the call and the HTTP status class; the rest is the body.
  * Invariants: a usable status has no error, an unusable one has a kind;
- * qr_data, when present, is a upi:// link within the cap; the gateway's
- * message carries no control characters. */
+ * qr_data, when present, is a upi:// link within the cap (and the amount
+ * it asks, if any, is positive); a 5xx is never a definitive answer; the
+ * gateway's message carries no control characters. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (res.qr_data && (strncasecmp(res.qr_data, "upi://", 6) != 0 ||
 			    strlen(res.qr_data) > GW_QR_DATA_MAX))
+		abort();
+	/* the link's amount, when it has one, is a positive amount */
+	int64_t minor = -1;
+	if (res.qr_data && gw_upi_link_amount(res.qr_data, cur, &minor) == 0 && minor <= 0)
+		abort();
+	/* an answer under a server error is never definitive */
+	if (code >= 500 && res.status != GW_ST_NONE)
 		abort();
 	for (const unsigned char *p = (const unsigned char *)res.message; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)

@@ -2,7 +2,9 @@
  * the test controls: what goes on the wire (path, ?secret= escaping,
  * headers, body), refused connections, a server that accepts and never
  * answers (timeout while the wait keeps returning), oversized answers,
- * redirects not followed, the secret never in a message. */
+ * redirects not followed, the secret never in a message; which requests
+ * share a connection, and that a create or activation is never re-sent by
+ * libcurl on its own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -375,6 +377,332 @@ static void redirect_not_followed_and_fail_body(void **state)
 	close(lfd);
 }
 
+/* ---- connections and re-sends -------------------------------------------- */
+
+/* A keep-alive HTTP/1.1 server in a child, scripted by the test.  Every
+ * connection accepted, every whole request read (headers + Content-Length
+ * body) and every connection the client closes is written to report_fd as
+ * a line: "A <conn>", "R <conn> <path>", "E <conn>" (conn: 0, 1, ... in
+ * the order accepted; path without the query, so never the secret).
+ * Status polls get {"status":"processing"} and the connection stays open.
+ * Any other request gets the call's documented answer with keep-alive
+ * headers (hang_up false), or (hang_up true) the connection is closed at
+ * once, the request read but not a byte answered: the gateway (or a proxy)
+ * dropping it after acting on it, or not.  Stops when ctl_fd is readable. */
+#define KA_CONNS 8
+
+static void ka_answer(int fd, const char *path)
+{
+	const char *body;
+	if (strstr(path, "/status"))
+		body = "{\"status\":\"processing\"}";
+	else if (strstr(path, "/payment/create/upi_s"))
+		body = "{\"status\":\"ok\",\"data\":{\"order_id\":\"ord1\","
+		       "\"qr_data\":\"upi://pay?pa=shop@bank&am=100.5\"}}";
+	else if (strstr(path, "/transaction/activate"))
+		body = "{\"status\":\"possible_transaction_created\","
+		       "\"message\":\"Transaction not found. Possible transaction created\"}";
+	else
+		body = "{\"status\":\"ok\",\"params\":{\"identifier\":\"324342342\"}}";
+	char resp[1024];
+	int n = snprintf(resp, sizeof resp,
+			 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+			 "Content-Length: %zu\r\n\r\n%s",
+			 strlen(body), body);
+	ssize_t w = write(fd, resp, (size_t)n);
+	(void)w;
+}
+
+/* One line: "<what> <conn>[ <path>]". */
+static void ka_report(int report_fd, char what, int conn, const char *path)
+{
+	char line[256];
+	int n = snprintf(line, sizeof line, "%c %d%s%s\n", what, conn, path ? " " : "",
+			 path ? path : "");
+	ssize_t w = write(report_fd, line, (size_t)n);
+	(void)w;
+}
+
+/* One whole request at the head of buf (n bytes)?  Its length, else 0. */
+static size_t ka_request_len(const char *buf, size_t n)
+{
+	const char *end = strstr(buf, "\r\n\r\n");
+	if (!end)
+		return 0;
+	size_t head = (size_t)(end + 4 - buf);
+	const char *cl = ci_find(buf, "\r\nContent-Length:");
+	size_t want = cl && cl < end ? (size_t)atol(cl + 17) : 0;
+	return n - head >= want ? head + want : 0;
+}
+
+static pid_t serve_keepalive(int lfd, bool hang_up, int report_fd, int ctl_fd)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid > 0)
+		return pid;
+	alarm(20);
+	static char buf[KA_CONNS][16384];
+	size_t len[KA_CONNS] = {0};
+	int fds[KA_CONNS];
+	int nconn = 0, stopping = 0;
+	for (;;) {
+		struct pollfd pfd[KA_CONNS + 2];
+		int map[KA_CONNS + 2];
+		nfds_t np = 0;
+		for (int i = 0; i < nconn; i++) {
+			if (fds[i] >= 0) {
+				pfd[np] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+				map[np++] = i;
+			}
+		}
+		if (!stopping) {
+			pfd[np] = (struct pollfd){.fd = lfd, .events = POLLIN};
+			map[np++] = -1;
+			pfd[np] = (struct pollfd){.fd = ctl_fd, .events = POLLIN};
+			map[np++] = -2;
+		}
+		/* once told to stop, a last short look for closes in flight */
+		int ready = poll(pfd, np, stopping ? 100 : 10000);
+		if (ready <= 0)
+			break;
+		for (nfds_t k = 0; k < np; k++) {
+			if (!pfd[k].revents)
+				continue;
+			int i = map[k];
+			if (i == -2) {
+				stopping = 1;
+			} else if (i == -1) {
+				int fd = accept(lfd, NULL, NULL);
+				if (fd < 0 || nconn == KA_CONNS)
+					_exit(2);
+				fds[nconn] = fd;
+				ka_report(report_fd, 'A', nconn, NULL);
+				nconn++;
+			} else {
+				ssize_t r = read(fds[i], buf[i] + len[i], sizeof buf[i] - 1 - len[i]);
+				if (r <= 0) {
+					ka_report(report_fd, 'E', i, NULL);
+					close(fds[i]);
+					fds[i] = -1;
+					continue;
+				}
+				len[i] += (size_t)r;
+				buf[i][len[i]] = '\0';
+				size_t whole;
+				while (fds[i] >= 0 && (whole = ka_request_len(buf[i], len[i])) > 0) {
+					char path[128] = "";
+					sscanf(buf[i], "POST %127[^? ]", path);
+					ka_report(report_fd, 'R', i, path);
+					if (hang_up && !strstr(path, "/status")) {
+						close(fds[i]); /* read, never answered */
+						fds[i] = -1;
+						break;
+					}
+					ka_answer(fds[i], path);
+					memmove(buf[i], buf[i] + whole, len[i] - whole + 1);
+					len[i] -= whole;
+				}
+			}
+		}
+	}
+	close(report_fd);
+	_exit(0);
+}
+
+typedef struct ka_log {
+	int accepted;
+	int requests;
+	int conn_of[16]; /* connection of each request, in order */
+	char path_of[16][128];
+	bool closed[KA_CONNS]; /* the client closed it */
+} ka_log;
+
+/* Stop the server, read its report, reap it. */
+static void ka_finish(pid_t pid, int report_rd, int ctl_wr, ka_log *log)
+{
+	static char text[8192];
+	size_t n = 0;
+	ssize_t k;
+	assert_int_equal(write(ctl_wr, "q", 1), 1);
+	while (n < sizeof text - 1 && (k = read(report_rd, text + n, sizeof text - 1 - n)) > 0)
+		n += (size_t)k;
+	text[n] = '\0';
+	reap(pid);
+	memset(log, 0, sizeof *log);
+	print_message("%s", text);
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		int conn;
+		char path[128];
+		if (sscanf(line, "A %d", &conn) == 1) {
+			log->accepted++;
+		} else if (sscanf(line, "E %d", &conn) == 1) {
+			assert_true(conn >= 0 && conn < KA_CONNS);
+			log->closed[conn] = true;
+		} else if (sscanf(line, "R %d %127s", &conn, path) == 2) {
+			assert_true(log->requests < 16);
+			log->conn_of[log->requests] = conn;
+			strcpy(log->path_of[log->requests], path);
+			log->requests++;
+		}
+	}
+}
+
+static void ka_start(bool hang_up, int *port, int *lfd, int *report_rd, int *ctl_wr, pid_t *pid)
+{
+	int rep[2], ctl[2];
+	*lfd = listen_any(port);
+	assert_int_equal(pipe(rep), 0);
+	assert_int_equal(pipe(ctl), 0);
+	*pid = serve_keepalive(*lfd, hang_up, rep[1], ctl[0]);
+	close(rep[1]);
+	close(ctl[0]);
+	*report_rd = rep[0];
+	*ctl_wr = ctl[1];
+}
+
+static void ka_stop(int lfd, int report_rd, int ctl_wr)
+{
+	close(report_rd);
+	close(ctl_wr);
+	close(lfd);
+}
+
+static capture poll_status(gw_client *c)
+{
+	capture cap = {0};
+	pk_error err;
+	gw_req_id id = gw_upi_status(c, "ord1", on_done, &cap, &err);
+	assert_true(id != 0);
+	assert_int_equal(gw_run_blocking(c, id, 10000, &err), 0);
+	assert_int_equal(cap.calls, 1);
+	return cap;
+}
+
+/* Status polls share one kept-alive connection; a create or an activate
+ * gets a new connection of its own, which the client closes after the
+ * answer (never reused), and the polls after it go on on the old one. */
+static void create_gets_a_fresh_connection(void **state)
+{
+	(void)state;
+	int port, lfd, rep, ctl;
+	pid_t pid;
+	ka_start(false, &port, &lfd, &rep, &ctl, &pid);
+	gw_client *c = client_for_port(port, 2000, 5000);
+	pk_error err;
+
+	assert_int_equal(poll_status(c).status, GW_ST_PROCESSING);
+	assert_int_equal(poll_status(c).status, GW_ST_PROCESSING);
+	assert_int_equal(gw_client_connections(c), 1);
+
+	capture cap = {0};
+	gw_req_id id = gw_upi_create(c, "till-1", 10050, "sale-50", on_done, &cap, &err);
+	assert_true(id != 0);
+	assert_int_equal(gw_run_blocking(c, id, 10000, &err), 0);
+	assert_int_equal(cap.status, GW_ST_OK);
+	assert_string_equal(cap.order_id, "ord1");
+
+	assert_int_equal(poll_status(c).status, GW_ST_PROCESSING);
+
+	capture act = {0};
+	id = gw_wavepay_activate(c, "till-1", "4234567890", 5000, "sale-51", on_done, &act, &err);
+	assert_true(id != 0);
+	assert_int_equal(gw_run_blocking(c, id, 10000, &err), 0);
+	assert_int_equal(act.status, GW_ST_POSSIBLE_TX);
+
+	capture wc = {0};
+	id = gw_wavepay_create(c, "till-1", on_done, &wc, &err);
+	assert_true(id != 0);
+	assert_int_equal(gw_run_blocking(c, id, 10000, &err), 0);
+	assert_int_equal(wc.status, GW_ST_OK);
+
+	assert_int_equal(poll_status(c).status, GW_ST_PROCESSING);
+	/* one for the polls, one for each of the three money calls */
+	assert_int_equal(gw_client_connections(c), 4);
+
+	ka_log log;
+	ka_finish(pid, rep, ctl, &log);
+	assert_int_equal(log.accepted, 4);
+	assert_int_equal(log.requests, 7);
+	static const char *const want[] = {
+		"/api/v1/payment/upi_s/status",        "/api/v1/payment/upi_s/status",
+		"/api/v1/payment/create/upi_s",        "/api/v1/payment/upi_s/status",
+		"/api/v1/transaction/activate",        "/api/v1/transaction/create/wavepay",
+		"/api/v1/payment/upi_s/status",
+	};
+	for (int i = 0; i < 7; i++)
+		assert_string_equal(log.path_of[i], want[i]);
+	/* every poll on the first connection, still open */
+	int polls = log.conn_of[0];
+	assert_int_equal(log.conn_of[1], polls);
+	assert_int_equal(log.conn_of[3], polls);
+	assert_int_equal(log.conn_of[6], polls);
+	assert_false(log.closed[polls]);
+	/* each money call alone on a connection of its own, closed by the client */
+	int money[] = {log.conn_of[2], log.conn_of[4], log.conn_of[5]};
+	for (int i = 0; i < 3; i++) {
+		assert_int_not_equal(money[i], polls);
+		for (int j = 0; j < i; j++)
+			assert_int_not_equal(money[i], money[j]);
+		for (int r = 0; r < log.requests; r++)
+			if (r != 2 && r != 4 && r != 5)
+				assert_int_not_equal(log.conn_of[r], money[i]);
+		assert_true(log.closed[money[i]]);
+	}
+	gw_client_free(c);
+	ka_stop(lfd, rep, ctl);
+}
+
+/* The gateway reads a create (or an activate) and drops the connection
+ * without a byte of answer, right after a status poll left a kept-alive
+ * connection.  The client reports a transport error (the request went
+ * out: never retry blindly) and the server saw the request exactly once:
+ * libcurl did not re-send it on its own. */
+static void no_silent_resend(void **state)
+{
+	(void)state;
+	int port, lfd, rep, ctl;
+	pid_t pid;
+	ka_start(true, &port, &lfd, &rep, &ctl, &pid);
+	gw_client *c = client_for_port(port, 2000, 5000);
+	pk_error err;
+
+	assert_int_equal(poll_status(c).status, GW_ST_PROCESSING);
+	capture cap = {0};
+	gw_req_id id = gw_upi_create(c, "till-1", 10050, "sale-52", on_done, &cap, &err);
+	assert_true(id != 0);
+	assert_int_equal(gw_run_blocking(c, id, 10000, &err), 0);
+	assert_int_equal(cap.calls, 1);
+	assert_int_equal(cap.status, GW_ST_NONE);
+	assert_int_equal(cap.err.kind, PK_ERR_TRANSPORT);
+	assert_true(cap.request_sent);
+	assert_secret_free(&cap.err);
+
+	assert_int_equal(poll_status(c).status, GW_ST_PROCESSING);
+	capture act = {0};
+	id = gw_wavepay_activate(c, "till-1", "1234567890", 5000, "sale-53", on_done, &act, &err);
+	assert_true(id != 0);
+	assert_int_equal(gw_run_blocking(c, id, 10000, &err), 0);
+	assert_int_equal(act.calls, 1);
+	assert_int_equal(act.status, GW_ST_NONE);
+	assert_int_equal(act.err.kind, PK_ERR_TRANSPORT);
+	assert_true(act.request_sent);
+
+	ka_log log;
+	ka_finish(pid, rep, ctl, &log);
+	int creates = 0, activates = 0;
+	for (int r = 0; r < log.requests; r++) {
+		creates += strcmp(log.path_of[r], "/api/v1/payment/create/upi_s") == 0;
+		activates += strcmp(log.path_of[r], "/api/v1/transaction/activate") == 0;
+	}
+	assert_int_equal(creates, 1);
+	assert_int_equal(activates, 1);
+	assert_int_equal(log.requests, 4);
+	assert_int_equal(log.accepted, 3); /* polls, the create, the activate */
+	gw_client_free(c);
+	ka_stop(lfd, rep, ctl);
+}
+
 /* Cancelling: the callback never runs, also when cancelled from another
  * request's callback of the same batch. */
 typedef struct canceller {
@@ -476,6 +804,8 @@ int main(void)
 		cmocka_unit_test(hang_times_out_without_blocking),
 		cmocka_unit_test(too_large),
 		cmocka_unit_test(redirect_not_followed_and_fail_body),
+		cmocka_unit_test(create_gets_a_fresh_connection),
+		cmocka_unit_test(no_silent_resend),
 		cmocka_unit_test(cancel),
 		cmocka_unit_test(bad_config_and_input),
 	};

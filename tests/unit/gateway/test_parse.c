@@ -580,17 +580,151 @@ static void empty_and_html(void **state)
 	gw_parse_response(GW_UPI_CREATE, "", 0, 502, PK_CUR_INR, &r);
 	assert_int_equal(r.err.kind, PK_ERR_HTTP);
 	assert_string_equal(r.err.msg, "The gateway answered with an error (HTTP 502)");
-	/* a success-looking body under an error status is still an error */
+	/* a success-looking body under a server error is still an error */
 	parse(&r, GW_UPI_STATUS, "{\"status\":\"success\"}", 503, PK_CUR_INR);
 	assert_int_equal(r.status, GW_ST_NONE);
 	assert_int_equal(r.err.kind, PK_ERR_HTTP);
-	/* a fail body under an error status: the gateway's own reason */
+	/* a fail body under a client error: the gateway's own reason */
 	parse(&r, GW_UPI_STATUS, "{'status': 'fail', 'message': 'Invalid secret'}", 401, PK_CUR_INR);
 	assert_fail(&r, "Invalid secret");
 	assert_int_equal(r.http_code, 401);
 	parse(&r, GW_WAVEPAY_CREATE, "{\"status\":\"fail\",\"message\":\"Bad label\"}", 422, PK_CUR_MMK);
 	assert_fail(&r, "Bad label");
 	gw_result_free(&r);
+}
+
+/* ---- HTTP status vs body ------------------------------------------------- */
+
+static const char html_404[] = "<html><head><title>404 Not Found</title></head><body>"
+			       "<center><h1>404 Not Found</h1></center><hr><center>nginx</center>"
+			       "</body></html>";
+static const char wp_ok_credited[] =
+	"{\"status\":\"ok\",\"deposit\":true,\"deposit_amount\":5000,\"currency\":{\"code\":\"MMK\"}}";
+static const char wp_ok_no_deposit[] = "{\"status\":\"ok\",\"deposit_amount\":5000}";
+static const char fail_dq_busy[] = "{\"status\":\"fail\",\"message\":\"Try later\"}";
+static const char fail_sq_busy[] = "{'status': 'fail', 'message': 'Try later'}";
+
+/* Every (call x HTTP status x body) the sale flow can meet, and what it
+ * must make of it.  msg: the gateway message kept (NULL: not checked). */
+static void http_status_vs_body(void **state)
+{
+	(void)state;
+	static const struct {
+		gw_call call;
+		long http;
+		const char *body;
+		gw_status st;
+		pk_err_kind kind;
+		const char *msg;
+	} cases[] = {
+		/* Wavepay activate: 4xx with a documented answer is that answer */
+		{GW_WAVEPAY_ACTIVATE, 404, spec_wp_possible, GW_ST_POSSIBLE_TX, PK_OK,
+		 "Transaction not found. Possible transaction created"},
+		{GW_WAVEPAY_ACTIVATE, 200, spec_wp_possible, GW_ST_POSSIBLE_TX, PK_OK, NULL},
+		{GW_WAVEPAY_ACTIVATE, 0, spec_wp_possible, GW_ST_POSSIBLE_TX, PK_OK, NULL},
+		{GW_WAVEPAY_ACTIVATE, 400, spec_wp_pending, GW_ST_PENDING, PK_OK, NULL},
+		{GW_WAVEPAY_ACTIVATE, 202, spec_wp_pending, GW_ST_PENDING, PK_OK, NULL},
+		{GW_WAVEPAY_ACTIVATE, 409, wp_ok_credited, GW_ST_OK, PK_OK, NULL},
+		{GW_WAVEPAY_ACTIVATE, 400, fail_dq_busy, GW_ST_FAIL, PK_ERR_GATEWAY_FAIL, "Try later"},
+		{GW_WAVEPAY_ACTIVATE, 403, fail_sq_busy, GW_ST_FAIL, PK_ERR_GATEWAY_FAIL, "Try later"},
+		{GW_WAVEPAY_ACTIVATE, 200, fail_dq_busy, GW_ST_FAIL, PK_ERR_GATEWAY_FAIL, "Try later"},
+		{GW_WAVEPAY_ACTIVATE, 0, fail_sq_busy, GW_ST_FAIL, PK_ERR_GATEWAY_FAIL, "Try later"},
+		/* ... "ok" needs deposit:true, with any status */
+		{GW_WAVEPAY_ACTIVATE, 200, wp_ok_no_deposit, GW_ST_NONE, PK_ERR_BAD_SHAPE, NULL},
+		{GW_WAVEPAY_ACTIVATE, 400, wp_ok_no_deposit, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		/* ... 4xx without a documented body: an HTTP error */
+		{GW_WAVEPAY_ACTIVATE, 404, html_404, GW_ST_NONE, PK_ERR_HTTP, ""},
+		{GW_WAVEPAY_ACTIVATE, 404, "", GW_ST_NONE, PK_ERR_HTTP, ""},
+		{GW_WAVEPAY_ACTIVATE, 404, "{\"status\":\"error\",\"message\":\"Not found\"}",
+		 GW_ST_NONE, PK_ERR_HTTP, "Not found"},
+		{GW_WAVEPAY_ACTIVATE, 429, "{\"message\":\"Too Many Attempts.\"}", GW_ST_NONE,
+		 PK_ERR_HTTP, "Too Many Attempts."},
+		/* ... 5xx (and 3xx, anything else) is never an answer: a fail is
+		 * not a refusal, the message is kept for the cashier */
+		{GW_WAVEPAY_ACTIVATE, 500, fail_dq_busy, GW_ST_NONE, PK_ERR_HTTP, "Try later"},
+		{GW_WAVEPAY_ACTIVATE, 503, fail_sq_busy, GW_ST_NONE, PK_ERR_HTTP, "Try later"},
+		{GW_WAVEPAY_ACTIVATE, 500, wp_activate_fail_doc, GW_ST_NONE, PK_ERR_HTTP, "MESSAGE"},
+		{GW_WAVEPAY_ACTIVATE, 502, spec_wp_possible, GW_ST_NONE, PK_ERR_HTTP,
+		 "Transaction not found. Possible transaction created"},
+		{GW_WAVEPAY_ACTIVATE, 500, spec_wp_pending, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_WAVEPAY_ACTIVATE, 500, wp_ok_credited, GW_ST_NONE, PK_ERR_HTTP, ""},
+		{GW_WAVEPAY_ACTIVATE, 500, "{\"message\":\"Server Error\"}", GW_ST_NONE, PK_ERR_HTTP,
+		 "Server Error"},
+		{GW_WAVEPAY_ACTIVATE, 302, spec_wp_possible, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_WAVEPAY_ACTIVATE, 304, fail_dq_busy, GW_ST_NONE, PK_ERR_HTTP, "Try later"},
+		{GW_WAVEPAY_ACTIVATE, 100, wp_ok_credited, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_WAVEPAY_ACTIVATE, 600, wp_ok_credited, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_WAVEPAY_ACTIVATE, -1, fail_dq_busy, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_WAVEPAY_ACTIVATE, 199, fail_dq_busy, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_WAVEPAY_ACTIVATE, 300, fail_dq_busy, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_WAVEPAY_ACTIVATE, 399, fail_dq_busy, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_WAVEPAY_ACTIVATE, 499, fail_dq_busy, GW_ST_FAIL, PK_ERR_GATEWAY_FAIL, NULL},
+		{GW_WAVEPAY_ACTIVATE, 299, fail_dq_busy, GW_ST_FAIL, PK_ERR_GATEWAY_FAIL, NULL},
+		/* UPI status */
+		{GW_UPI_STATUS, 500, "{\"status\":\"success\"}", GW_ST_NONE, PK_ERR_HTTP, ""},
+		{GW_UPI_STATUS, 404, "{\"status\":\"success\"}", GW_ST_SUCCESS, PK_OK, NULL},
+		{GW_UPI_STATUS, 429, "{\"status\":\"processing\"}", GW_ST_PROCESSING, PK_OK, NULL},
+		{GW_UPI_STATUS, 410, "{\"status\":\"failed\"}", GW_ST_FAILED, PK_OK, NULL},
+		{GW_UPI_STATUS, 500, "{\"status\":\"failed\"}", GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_UPI_STATUS, 400, upi_status_fail_doc, GW_ST_FAIL, PK_ERR_GATEWAY_FAIL, "MESSAGE"},
+		{GW_UPI_STATUS, 503, upi_status_fail_doc, GW_ST_NONE, PK_ERR_HTTP, "MESSAGE"},
+		/* not an answer of this call: the 4xx is what is left */
+		{GW_UPI_STATUS, 400, spec_wp_pending, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_UPI_STATUS, 404, html_404, GW_ST_NONE, PK_ERR_HTTP, ""},
+		/* UPI create */
+		{GW_UPI_CREATE, 201, spec_upi_ok, GW_ST_OK, PK_OK, NULL},
+		{GW_UPI_CREATE, 422, spec_upi_ok, GW_ST_OK, PK_OK, NULL},
+		{GW_UPI_CREATE, 500, spec_upi_ok, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_UPI_CREATE, 404, "{\"status\":\"ok\",\"data\":{\"order_id\":\"a1\"}}", GW_ST_NONE,
+		 PK_ERR_HTTP, NULL},
+		{GW_UPI_CREATE, 422, upi_create_fail_doc, GW_ST_FAIL, PK_ERR_GATEWAY_FAIL, "MESSAGE"},
+		{GW_UPI_CREATE, 504, upi_create_fail_doc, GW_ST_NONE, PK_ERR_HTTP, "MESSAGE"},
+		/* Wavepay create */
+		{GW_WAVEPAY_CREATE, 400, spec_wp_create_ok, GW_ST_OK, PK_OK, NULL},
+		{GW_WAVEPAY_CREATE, 500, spec_wp_create_ok, GW_ST_NONE, PK_ERR_HTTP, NULL},
+		{GW_WAVEPAY_CREATE, 401, wp_create_fail_doc, GW_ST_FAIL, PK_ERR_GATEWAY_FAIL, "MESSAGE"},
+		{GW_WAVEPAY_CREATE, 500, wp_create_fail_doc, GW_ST_NONE, PK_ERR_HTTP, "MESSAGE"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		gw_result r;
+		gw_result_init(&r, cases[i].call);
+		parse(&r, cases[i].call, cases[i].body, cases[i].http,
+		      cases[i].call == GW_WAVEPAY_ACTIVATE || cases[i].call == GW_WAVEPAY_CREATE
+			      ? PK_CUR_MMK
+			      : PK_CUR_INR);
+		if (r.status != cases[i].st || r.err.kind != cases[i].kind)
+			fail_msg("case %zu (HTTP %ld): status %d kind %s, want %d %s", i,
+				 cases[i].http, (int)r.status, pk_err_kind_name(r.err.kind),
+				 (int)cases[i].st, pk_err_kind_name(cases[i].kind));
+		assert_int_equal(r.http_code, cases[i].http);
+		if (cases[i].msg)
+			assert_string_equal(r.message, cases[i].msg);
+		if (r.status == GW_ST_NONE) {
+			/* nothing of a body that was not the answer is kept */
+			assert_null(r.qr_data);
+			assert_string_equal(r.order_id, "");
+			assert_string_equal(r.identifier, "");
+			assert_false(r.has_deposit_amount);
+		}
+		if (r.err.kind == PK_ERR_HTTP) {
+			char want[64];
+			snprintf(want, sizeof want, "The gateway answered with an error (HTTP %ld)",
+				 cases[i].http);
+			assert_int_equal(r.err.code, cases[i].http);
+			assert_string_equal(r.err.msg, want);
+		}
+		if (r.status == GW_ST_OK && cases[i].call == GW_UPI_CREATE) {
+			assert_string_equal(r.qr_data, doc_qr_data);
+			assert_string_equal(r.order_id, "6a12ce38b3164c53");
+		}
+		if (r.status == GW_ST_OK && cases[i].call == GW_WAVEPAY_ACTIVATE) {
+			assert_true(r.has_deposit_amount);
+			assert_int_equal(r.deposit_amount, 5000);
+		}
+		if (r.status == GW_ST_OK && cases[i].call == GW_WAVEPAY_CREATE)
+			assert_string_equal(r.identifier, "324342342");
+		gw_result_free(&r);
+	}
 }
 
 /* ---- untrusted messages -------------------------------------------------- */
@@ -650,14 +784,22 @@ static void hostile_messages(void **state)
 	assert_true(valid_utf8_no_controls(r.message));
 	assert_true(valid_utf8_no_controls(r.err.msg));
 	assert_true(strlen(r.err.msg) < PK_ERR_MSG_MAX);
-	/* the same in single quotes */
+	/* the same in single quotes, as a refusal (4xx) */
 	body[0] = '{';
 	for (char *p = body; *p; p++)
 		if (*p == '"')
 			*p = '\'';
-	parse(&r, GW_WAVEPAY_ACTIVATE, body, 500, PK_CUR_MMK);
+	parse(&r, GW_WAVEPAY_ACTIVATE, body, 400, PK_CUR_MMK);
 	assert_int_equal(r.status, GW_ST_FAIL);
 	assert_true(strlen(r.message) <= GW_MSG_MAX - 1);
+	assert_true(valid_utf8_no_controls(r.message));
+	assert_true(valid_utf8_no_controls(r.err.msg));
+	/* and with a server error: no answer, but the message is kept, capped */
+	parse(&r, GW_WAVEPAY_ACTIVATE, body, 500, PK_CUR_MMK);
+	assert_int_equal(r.status, GW_ST_NONE);
+	assert_int_equal(r.err.kind, PK_ERR_HTTP);
+	assert_true(strlen(r.message) <= GW_MSG_MAX - 1);
+	assert_true(strlen(r.message) > GW_MSG_MAX - 4);
 	assert_true(valid_utf8_no_controls(r.message));
 	free(body);
 	gw_result_free(&r);
@@ -780,6 +922,7 @@ int main(void)
 		cmocka_unit_test(upi_status_docs),
 		cmocka_unit_test(fail_bodies),
 		cmocka_unit_test(empty_and_html),
+		cmocka_unit_test(http_status_vs_body),
 		cmocka_unit_test(hostile_messages),
 		cmocka_unit_test(clean_text_edges),
 		cmocka_unit_test(length_not_terminator),
