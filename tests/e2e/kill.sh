@@ -21,7 +21,7 @@ step "killed after the UPI create was sent (no answer yet)"
 wait_for "Choose the payment"
 sandbox_post /_sandbox/fault '{"call":"upi_create","mode":"hang","count":1}' >/dev/null
 keys 2
-wait_for "Amount in INR"
+assert_screen "Amount in INR"
 keys 7 7 Enter
 wait_for "Asking the gateway..."
 poll_until 5 grep -q 'call=upi_create' "$E2E_TMP/sandbox.log" || fail "the create never reached the sandbox"
@@ -33,13 +33,13 @@ kiosk_start
 wait_for "Sales from before the restart"
 assert_screen "1 sale was stopped before the customer saw it; nothing was charged"
 keys Enter
-wait_for "Choose the payment"
+assert_screen "Choose the payment"
 [ "$(last_sale state)" = abandoned ] || fail "the unanswered create is not abandoned"
 [ "$(grep -c 'call=upi_create' "$E2E_TMP/sandbox.log")" = 1 ] || fail "the create was sent again"
 
 step "killed after the Wavepay activation was sent"
 keys 1
-wait_for "Amount in MMK"
+assert_screen "Amount in MMK"
 keys 4 0 0 0 Enter
 wait_for "Transaction ID:"
 sandbox_post /_sandbox/fault '{"call":"wavepay_activate","mode":"hang","count":1}' >/dev/null
@@ -64,7 +64,7 @@ acts=$(grep 'call=wavepay_activate' "$E2E_TMP/sandbox.log")
 [ "$(printf '%s\n' "$acts" | wc -l)" = 2 ] || fail "want the activation and one re-send: $acts"
 [ "$(printf '%s\n' "$acts" | grep -c "ctid=$ctid\$")" = 2 ] || fail "the re-send changed the ctid: $acts"
 keys Enter
-wait_for "Choose the payment"
+assert_screen "Choose the payment"
 
 step "every create carried its own custom_transaction_id"
 dups=$(grep -E 'call=(upi|wavepay)_create' "$E2E_TMP/sandbox.log" | grep -o 'ctid=[^ ]*' | sort | uniq -d)

@@ -49,91 +49,133 @@ kiosk_close
 
 syslog_listen # the kiosk's log lines: $E2E_TMP/syslog.txt
 
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# wait_log PATTERN: the kiosk's log line arrives (a datagram, written to
+# syslog.txt by the listener a moment after the kiosk sent it).
+wait_log() {
+	poll_until 5 grep -q -- "$1" "$E2E_TMP/syslog.txt" ||
+		fail "no '$1' line in the log: $(cat "$E2E_TMP/syslog.txt" 2>/dev/null)"
+}
+
+# still_live WHAT: after WHAT the kiosk still takes a key (2 opens the UPI
+# amount, Esc goes back home).  A kiosk that left or was stopped never
+# takes it: wait for whichever of the three happens, and say which.
+_stopped() { [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = T ]; }
+still_live() {
+	local pid n
+	pid=$(kiosk_proc) # empty if it is already gone
+	n=$(( $(hook_inputs) + 1 ))
+	keys_nowait 2
+	_took_or_gone() { _inputs_reach "$n" || _exited || { [ -n "$pid" ] && _stopped "$pid"; }; }
+	poll_until 10 _took_or_gone || fail "the kiosk did not take a key after $1"
+	_exited && fail "$1 stopped the kiosk (status $(cat "$E2E_TMP/kiosk.status"))"
+	[ -n "$pid" ] && _stopped "$pid" && fail "the kiosk was stopped (job control) after $1"
+	wait_for "Amount in INR"
+	keys Escape
+	assert_screen "Choose the payment"
+}
+
 step "Ctrl-C, Ctrl-Z, Ctrl-\\ and SIGINT do not leave the locked kiosk"
 kiosk_start -e PAYKIOSK_LOG_SOCKET="$LOGSOCK" -- --kiosk
 wait_for "Choose the payment"
 assert_screen "Supervisor"
 refute_screen "Quit"
-keys C-c; keys C-z; keys 'C-\'; keys C-s; keys C-q
-sleep 1
-_exited && fail "a control key stopped the kiosk (status $(cat "$E2E_TMP/kiosk.status"))"
+keys C-c; keys C-z; keys 'C-\'; keys C-s; keys C-q # raw keys: each one taken
 assert_screen "Choose the payment"
+still_live "a control key"
 pid=$(kiosk_proc)
 [ -n "$pid" ] || fail "no kiosk process"
 kill -INT "$pid"; kill -TSTP "$pid"; kill -QUIT "$pid"
-sleep 1
-_exited && fail "a signal stopped the kiosk"
-[ "$(ps -o stat= -p "$pid" | cut -c1)" != T ] || fail "the kiosk was stopped (job control)"
-keys 2; wait_for "Amount in INR"; keys Escape; wait_for "Choose the payment" # still answers keys
+wait_log 'event=kiosk_ignored signal=INT' # the kiosk saw the SIGINT and stayed
+still_live "a signal"                     # and took a key after all three
+[ "$(kiosk_proc)" = "$pid" ] || fail "the kiosk process changed"
 
 step "self-service: the shop's sales (open sales, sales today) are not offered"
 refute_screen "Open sales"
 refute_screen "Sales today"
-keys 3; sleep 0.5; assert_screen "Choose the payment"
-keys 4; sleep 0.5; assert_screen "Choose the payment"
+keys 3; assert_screen "Choose the payment" # keys waits until 3 was taken and drawn
+keys 4; assert_screen "Choose the payment"
 refute_screen "Sales today"; refute_screen "No open sales"
 
 step "Esc on home asks the supervisor PIN; Esc closes the box"
 keys Escape
-wait_for "Supervisor PIN"
+assert_screen "Supervisor PIN"
 keys Escape
-wait_gone "Supervisor PIN"
+refute_screen "Supervisor PIN"
 assert_screen "Choose the payment"
 _exited && fail "Esc left the kiosk"
 
 step "wrong PINs: refused, masked, logged; the third locks input"
-keys Escape; wait_for "Supervisor PIN"
+keys Escape; assert_screen "Supervisor PIN"
 keys 1 1 1 1
-wait_for "●●●●"
+assert_screen "●●●●"
 refute_screen "1111"
 keys Enter
-wait_for "Wrong PIN"
-keys 2 2 2 2 Enter
-wait_for "Wrong PIN"
+assert_screen "Wrong PIN"
+refute_screen "●"           # the PIN was tried and cleared
+wait_log 'event=kiosk_pin_wrong failures=1 delay_s=0'
+keys 2 2 2 2
+assert_screen "●●●●"
+keys Enter                  # "Wrong PIN" stays from the first: the change is the cleared PIN
+assert_screen "Wrong PIN"
+refute_screen "●"
+refute_screen "Try again in"
+wait_log 'event=kiosk_pin_wrong failures=2 delay_s=0'
 keys 3 3 3 3 Enter
-wait_for "Try again in"
-keys 2 4 6 8 Enter          # the right PIN, but input is locked
-sleep 1
+assert_screen "Try again in"
+keys 2 4 6 8 Enter          # the right PIN, but input is locked (the kiosk takes the keys)
 _exited && fail "a PIN was taken during the lockout"
 assert_screen "Try again in"
-grep -q 'event=kiosk_pin_wrong failures=3 delay_s=5' "$E2E_TMP/syslog.txt" ||
-	fail "no kiosk_pin_wrong line: $(cat "$E2E_TMP/syslog.txt")"
+refute_screen "●"           # no digit counted
+refute_screen "Open sales"  # no unlock
+wait_log 'event=kiosk_pin_wrong failures=3 delay_s=5'
 grep -q 2468 "$E2E_TMP/syslog.txt" && fail "a PIN is in the log"
 wait_gone "Try again in" 10
 
 step "idle: a half-typed sale goes home after idle_timeout, nothing recorded"
-keys Escape; wait_gone "Supervisor PIN"
+keys Escape; refute_screen "Supervisor PIN"
 n0=$(journal_sql "select count(*) from sales" 2>/dev/null || echo 0)
-keys 2; wait_for "Amount in INR"; keys 1 2
-sleep 5
-assert_screen "Amount in INR"        # not before the timeout
-wait_for "Choose the payment" 12
+keys 2; assert_screen "Amount in INR"
+t0=$(ms)                             # before the last key: idle counts from it
+keys 1 2
+assert_screen "12_"
+wait_for "Choose the payment" 20     # the idle timeout's change
+t=$(( $(ms) - t0 ))
+e2e_log "idle: home after $t ms"
+# Not before the timeout (a little slack for the kiosk's clock vs date's).
+[ "$t" -ge 9500 ] || fail "the half-typed sale went home after $t ms, before idle_timeout (10 s)"
 [ "$(journal_sql "select count(*) from sales" 2>/dev/null || echo 0)" = "$n0" ] || fail "idle recorded a sale"
-grep -q 'event=idle_home screen=amount idle_s=10' "$E2E_TMP/syslog.txt" || fail "no idle_home line"
+wait_log 'event=idle_home screen=amount idle_s=10'
 
 step "the right PIN opens the supervisor's menu; idle locks it again"
-keys Escape; wait_for "Supervisor PIN"
+keys Escape; assert_screen "Supervisor PIN"
 keys 2 4 6 8 Enter
-wait_for "Open sales"
+assert_screen "Open sales"
 assert_screen "Sales today"
 assert_screen "Quit"
-grep -q 'event=kiosk_unlock' "$E2E_TMP/syslog.txt" || fail "no kiosk_unlock line"
-keys 4; wait_for "No sales today"; keys Escape; wait_for "Choose the payment"
+wait_log 'event=kiosk_unlock'
+keys 4; assert_screen "No sales today"; keys Escape; assert_screen "Choose the payment"
 _exited && fail "the unlock left the kiosk"
 wait_gone "Open sales" 14          # idle_timeout = 10 s
 assert_screen "Supervisor"
-grep -q 'event=kiosk_relock idle_s=10' "$E2E_TMP/syslog.txt" || fail "no kiosk_relock line"
-keys 4; sleep 0.5; refute_screen "No sales today"
+wait_log 'event=kiosk_relock idle_s=10'
+keys 4; refute_screen "No sales today"
 
 step "unlocked, Esc leaves: status 0, terminal restored"
-keys Escape; wait_for "Supervisor PIN"
+keys Escape; assert_screen "Supervisor PIN"
 keys 2 4 6 8 Enter
-wait_for "Open sales"
+assert_screen "Open sales"
 keys Escape
 kiosk_wait_exit 10
 [ "$KIOSK_STATUS" = 0 ] || fail "exit status $KIOSK_STATUS"
 assert_terminal_restored
 kiosk_close
+# The whole log, up to the second unlock: still no PIN in it.
+_two_unlocks() { [ "$(grep -c 'event=kiosk_unlock' "$E2E_TMP/syslog.txt")" -ge 2 ]; }
+poll_until 5 _two_unlocks ||
+	fail "no second kiosk_unlock line: $(cat "$E2E_TMP/syslog.txt")"
+grep -q 2468 "$E2E_TMP/syslog.txt" && fail "a PIN is in the log"
 
 step "SIGTERM (the service manager) still stops the locked kiosk cleanly"
 kiosk_start -- --kiosk

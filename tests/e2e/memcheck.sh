@@ -22,20 +22,20 @@ kiosk_start
 
 step "UPI sale"
 wait_for "Choose the payment" 30
-keys 2; wait_for "Amount in INR" 10
+keys 2; assert_screen "Amount in INR"
 keys 9 9 . 5 Enter; wait_for "Scan with any UPI app" 20
 sandbox_settle "$(screen_order_id)" success >/dev/null
 wait_for "Paid" 20
 keys Enter
+assert_screen "Choose the payment"
 
 step "Wavepay sale"
-wait_for "Choose the payment" 10
-keys 1; wait_for "Amount in MMK" 10
+keys 1; assert_screen "Amount in MMK"
 keys 7 0 0 Enter; wait_for "Transaction ID:" 20
 type_text "2444000111"; keys Enter
 wait_for "more than asked" 20
 keys Enter
-wait_for "Choose the payment" 10
+assert_screen "Choose the payment"
 keys Escape
 kiosk_wait_exit 60
 [ "$KIOSK_STATUS" = 0 ] || fail "exit status $KIOSK_STATUS: $(tail -n 40 "$E2E_TMP/memcheck.log" 2>/dev/null)"

@@ -11,16 +11,18 @@ sandbox_start
 kiosk_start
 
 to_home() { # leave a failed create: give up (or Enter on a result) -> home
-	keys Escape
-	_home_or_ask() { _has "Give up this sale?" || _has "Choose the payment"; }
-	poll_until 5 _home_or_ask || fail "Esc led nowhere"
-	_has "Give up this sale?" && keys Enter
-	wait_for "Choose the payment" 10
+	keys Escape # keys waits until Esc was taken and drawn
+	if _has "Give up this sale?"; then
+		keys Enter
+		wait_for "Choose the payment" 10
+	else
+		_has "Choose the payment" || fail "Esc led nowhere"
+	fi
 }
 try_create() { # try_create MODE EXPECTED-TEXT
 	step "UPI create answered with fault '$1'"
 	sandbox_post /_sandbox/fault "{\"call\":\"upi_create\",\"mode\":\"$1\",\"count\":1}" >/dev/null
-	keys 2; wait_for "Amount in INR"
+	keys 2; assert_screen "Amount in INR"
 	keys 1 2 3 Enter
 	wait_for "$2" 25
 	refute_screen "Scan with any UPI app"
@@ -38,7 +40,7 @@ try_create huge_body "too large"
 try_create reset "failed"
 
 step "status polls that fail for a while, then the payment"
-keys 2; wait_for "Amount in INR"
+keys 2; assert_screen "Amount in INR"
 keys 2 3 4 Enter
 wait_for "Scan with any UPI app"
 order=$(screen_order_id)
@@ -50,7 +52,7 @@ sandbox_settle "$order" success >/dev/null
 wait_for "Paid" 30
 [ "$(last_sale state)" = paid ] || fail "the sale did not end paid"
 keys Enter
-wait_for "Choose the payment"
+assert_screen "Choose the payment"
 keys Escape
 kiosk_wait_exit 10
 kiosk_close
@@ -59,7 +61,7 @@ step "connection refused"
 SANDBOX_URL=http://127.0.0.1:9   # the discard port: nothing listens
 kiosk_start
 wait_for "Choose the payment"
-keys 2; wait_for "Amount in INR"
+keys 2; assert_screen "Amount in INR"
 keys 1 0 0 Enter
 wait_for "Could not connect to the gateway" 15
 to_home
@@ -75,11 +77,16 @@ openssl s_server -accept "127.0.0.1:$port" -cert "$E2E_TMP/c.pem" -key "$E2E_TMP
 	</dev/null >/dev/null 2>&1 &
 tls=$!
 trap 'rc=$?; kill $tls 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
-sleep 0.5
+# Wait until it listens (127.0.0.1:port in state LISTEN in /proc/net/tcp).
+tls_listening() {
+	kill -0 "$tls" 2>/dev/null || fail "openssl s_server exited (port $port in use?)"
+	awk -v a="$(printf '0100007F:%04X' "$port")" '$2 == a && $4 == "0A" { f = 1 } END { exit !f }' /proc/net/tcp
+}
+poll_until 10 tls_listening || fail "openssl s_server does not listen on $port"
 SANDBOX_URL=https://127.0.0.1:$port
 kiosk_start
 wait_for "Choose the payment"
-keys 2; wait_for "Amount in INR"
+keys 2; assert_screen "Amount in INR"
 keys 1 0 0 Enter
 wait_for "The secure connection to the gateway (127.0.0.1) failed" 15
 to_home

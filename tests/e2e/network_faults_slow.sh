@@ -31,23 +31,27 @@ UNUSABLE_MY="Gateway ၏ အဖြေကို အသုံးမပြုနိ
 UNUSABLE_HI="गेटवे का जवाब इस्तेमाल नहीं हो सकता"
 
 to_home() { # leave a failed create: give up -> home
-	keys Escape
-	_home_or_ask() { _has "Give up this sale?" || _has "Choose the payment"; }
-	poll_until 5 _home_or_ask || fail "Esc led nowhere"
-	_has "Give up this sale?" && keys Enter
-	wait_for "Choose the payment" 10
+	keys Escape # keys waits until Esc was taken and drawn
+	if _has "Give up this sale?"; then
+		keys Enter
+		wait_for "Choose the payment" 10
+	else
+		_has "Choose the payment" || fail "Esc led nowhere"
+	fi
 }
 
-# `*` three times: Burmese, Hindi, back to English, each text in turn.
+# `*` three times: Burmese, Hindi, back to English, each text in turn
+# (keys waits until each * was taken and its frame is on the pane).
 lang_cycle() { # lang_cycle EN MY HI
 	keys '*'
-	wait_for "$2" 5
+	assert_screen "$2"
 	refute_screen "$1"
 	keys '*'
-	wait_for "$3" 5
+	assert_screen "$3"
 	refute_screen "$2"
 	keys '*'
-	wait_for "$1" 5
+	assert_screen "$1"
+	refute_screen "$3"
 }
 
 # Until DONE is on the screen (at most SECS), the line holding LINE must
@@ -101,7 +105,7 @@ kiosk_start -e PAYKIOSK_API_URL=https://paykassma-gateway.invalid \
 	-e "RES_OPTIONS=timeout:1 attempts:1"
 wait_for "Choose the payment"
 keys 2
-wait_for "Amount in INR"
+assert_screen "Amount in INR"
 t0=$(ms)
 keys 1 0 0 Enter
 DNS_MSG="The gateway's name (paykassma-gateway.invalid) could not be found"
@@ -131,7 +135,7 @@ slow_create() {
 	n0=$(upi_creates)
 	sandbox_fault upi_create "$mode" 1 >/dev/null || fail "fault call failed"
 	keys 2
-	wait_for "Amount in INR"
+	assert_screen "Amount in INR"
 	t0=$(ms)
 	keys 1 "$2" 0 Enter
 	wait_for "$ASK_EN" 5
@@ -158,7 +162,7 @@ step "4 long_qr: a valid upi:// link too long for any QR code"
 n0=$(upi_creates)
 sandbox_fault upi_create long_qr 1 >/dev/null || fail "fault call failed"
 keys 2
-wait_for "Amount in INR"
+assert_screen "Amount in INR"
 keys 1 3 0 Enter
 BAD_MSG="The gateway sent a payment link too long for a QR code"
 wait_for "$BAD_MSG" 10

@@ -12,7 +12,7 @@ start_in_sale() {
 	kiosk_start -j "$KIOSK_JOURNAL"
 	wait_for "Choose the payment"
 	keys 2
-	wait_for "Amount in INR"
+	assert_screen "Amount in INR"
 	keys 5 0 Enter
 	wait_for "Scan with any UPI app"
 }
