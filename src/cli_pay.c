@@ -32,6 +32,7 @@
 
 #define PAY_RETRIES 3          /* transport failures retried before giving up */
 #define PAY_RETRY_GAP_MS 2000
+#define PAY_STOP_MS 4000       /* after a signal, stop by then at the latest */
 
 typedef struct pay_run {
 	const pk_config *cfg;
@@ -48,7 +49,12 @@ typedef struct pay_run {
 	int retries;
 	int64_t retry_at_ms;   /* 0: no retry scheduled */
 	bool ours;             /* the active sale is the one we started */
+	int64_t unknown_since_ms; /* no usable answer since then (0: we have one) */
+	int64_t stop_by_ms;    /* a signal came: stop by then at the latest (0: none) */
+	bool said_final;       /* the last state line said "final" */
 } pay_run;
+
+static bool settled(const pay_run *p, const pk_sale *sale);
 
 static int64_t now_ms(void)
 {
@@ -81,7 +87,9 @@ static void json_line(cJSON *o)
 	cJSON_Delete(o);
 }
 
-static void json_sale(cJSON *o, const pk_sale *sale)
+/* pay's last line for a sale says "final": pay stops there (settled()),
+ * or stopped early with the sale open (emit_stopped). */
+static void json_sale(cJSON *o, const pk_sale *sale, bool final)
 {
 	char amount[64];
 	cJSON_AddNumberToObject(o, "sale_id", (double)sale->id);
@@ -107,7 +115,6 @@ static void json_sale(cJSON *o, const pk_sale *sale)
 	}
 	if (sale->message[0])
 		cJSON_AddStringToObject(o, "message", sale->message);
-	bool final = pk_state_is_final(sale->state) || pk_state_is_open(sale->state);
 	cJSON_AddBoolToObject(o, "final", final);
 }
 
@@ -193,7 +200,8 @@ static void on_state(void *ud, const pk_sale *sale, pk_sale_state from, const ch
 			return;
 		cJSON_AddStringToObject(o, "event", "state");
 		cJSON_AddStringToObject(o, "from", pk_state_name(from));
-		json_sale(o, sale);
+		p->said_final = settled(p, sale);
+		json_sale(o, sale, p->said_final);
 		if (!p->ours)
 			cJSON_AddBoolToObject(o, "recovered", true);
 		json_line(o);
@@ -202,6 +210,26 @@ static void on_state(void *ud, const pk_sale *sale, pk_sale_state from, const ch
 	} else {
 		human_state(p, sale);
 	}
+}
+
+/* pay stops with its sale open (a signal, no ID, no usable answer): the
+ * last line repeats the sale's state, final, so a till knows it is over. */
+static void emit_stopped(pay_run *p)
+{
+	pk_flow_view v;
+	pk_flow_view_get(p->s.flow, &v);
+	if (!p->json || !v.sale || p->said_final)
+		return; /* its last state line already said final */
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return;
+	cJSON_AddStringToObject(o, "event", "state");
+	cJSON_AddStringToObject(o, "from", pk_state_name(v.sale->state));
+	json_sale(o, v.sale, true);
+	p->said_final = true;
+	if (!p->ours)
+		cJSON_AddBoolToObject(o, "recovered", true);
+	json_line(o);
 }
 
 static void on_problem(void *ud, const pk_sale *sale, const pk_error *e)
@@ -240,10 +268,12 @@ static void note(pay_run *p, const char *kind, const char *msg)
 
 /* ---- input ---------------------------------------------------------------- */
 
+/* The ID screen, or an answer a corrected ID can follow. */
 static bool wants_txid(const pk_sale *sale)
 {
 	return sale && sale->method == PK_METHOD_WAVEPAY &&
-	       (sale->state == PK_SALE_AWAITING_TXID || sale->state == PK_SALE_NOT_FOUND);
+	       (sale->state == PK_SALE_AWAITING_TXID || sale->state == PK_SALE_NOT_FOUND ||
+		sale->state == PK_SALE_REFUSED);
 }
 
 /* Training has no customer: for UPI the trainer types what the customer
@@ -337,10 +367,21 @@ static bool settled(const pay_run *p, const pk_sale *sale)
 {
 	if (pk_state_is_final(sale->state))
 		return true;
-	if (!pk_state_is_open(sale->state))
+	if (pk_state_in_progress(sale->state))
 		return false;
-	/* Not found: the caller may still type a corrected ID. */
-	return !(p->ours && sale->state == PK_SALE_NOT_FOUND && p->stdin_open);
+	/* Listed (open): another sale's stays for the kiosk's open sales; ours
+	 * waits for a corrected ID while the caller may still send one, and an
+	 * activation without a usable answer is sent again (bounded by the
+	 * retries and pay_unknown_after). */
+	if (p->ours && sale->state == PK_SALE_UNKNOWN)
+		return false;
+	return !(p->ours && wants_txid(sale) && p->stdin_open);
+}
+
+/* A payment could have been made: a QR or a wallet was shown. */
+static bool shown(const pk_sale *sale)
+{
+	return sale->qr_data || sale->identifier[0];
 }
 
 static void on_signal(pay_run *p, const pk_sale *sale)
@@ -349,19 +390,19 @@ static void on_signal(pay_run *p, const pk_sale *sale)
 	p->quit_signals++;
 	if (p->quit_signals > 1 || !sale)
 		return;
-	note(p, "interrupted", _("Stopping: the sale is being cancelled"));
-	switch (sale->state) {
-	case PK_SALE_AWAITING_PAYMENT:
-		pk_flow_cancel(p->s.flow, &err); /* asks the status one last time */
-		break;
-	case PK_SALE_NEW:
-	case PK_SALE_CREATING:
-	case PK_SALE_AWAITING_TXID:
+	/* Ended within a few seconds whatever the gateway does. */
+	p->stop_by_ms = now_ms() + PAY_STOP_MS;
+	if (!shown(sale)) {
+		/* Nothing was shown: no payment can have been made. */
+		note(p, "interrupted", _("Stopping: the sale is being cancelled"));
 		pk_flow_abandon(p->s.flow, &err);
-		break;
-	default:
-		break; /* an activation in flight: its answer decides */
+		return;
 	}
+	note(p, "interrupted", _("Stopping: the sale stays open (the customer may have paid)"));
+	if (sale->state == PK_SALE_AWAITING_PAYMENT)
+		pk_flow_cancel(p->s.flow, &err); /* asks the status one last time */
+	else
+		p->quit_signals = 2; /* the journal keeps it open; recovery goes on */
 }
 
 /* A request that failed in transport: retry a few times, then give up. */
@@ -371,7 +412,7 @@ static void after_transport_failure(pay_run *p, const pk_flow_view *v)
 	int64_t t = now_ms();
 	if (p->retry_at_ms == 0) {
 		if (p->retries >= PAY_RETRIES) {
-			if (v->sale->state == PK_SALE_CREATING) {
+			if (!shown(v->sale)) {
 				pk_flow_abandon(p->s.flow, &err);
 			} else {
 				note(p, "gave_up",
@@ -401,26 +442,39 @@ static int settle(pay_run *p)
 			return 0;
 		if (p->quit_signals > 1)
 			return -1;
-		if (!v.busy && v.last_error->kind != PK_OK && pk_err_is_transport(v.last_error->kind) &&
-		    (v.sale->state == PK_SALE_CREATING || v.sale->state == PK_SALE_ACTIVATING)) {
+		int64_t t = now_ms();
+		if (p->stop_by_ms && t >= p->stop_by_ms) {
+			note(p, "gave_up", _("Stopped: the sale stays open and is checked again later"));
+			return -1;
+		}
+		/* No usable answer for pay_unknown_after: stop, the sale open.
+		 * The clock runs from the first unusable answer until a usable
+		 * one clears the error (requests in flight do not reset it). */
+		bool unknown = v.last_error->kind != PK_OK;
+		if (!unknown)
+			p->unknown_since_ms = 0;
+		else if (!p->unknown_since_ms)
+			p->unknown_since_ms = t;
+		else if (t - p->unknown_since_ms >= (int64_t)p->cfg->pay_unknown_after * 1000 &&
+			 shown(v.sale)) {
+			note(p, "gave_up",
+			     _("No usable answer from the gateway: the sale stays open (not known "
+			       "yet) and is checked again later"));
+			return -1;
+		}
+		if (!v.busy && v.last_error->kind != PK_OK &&
+		    (v.sale->state == PK_SALE_CREATING || v.sale->state == PK_SALE_ACTIVATING ||
+		     v.sale->state == PK_SALE_UNKNOWN)) {
 			after_transport_failure(p, &v);
 			if (p->quit_signals > 1)
 				return -1;
-		} else if (!v.busy && v.sale->state == PK_SALE_CREATING &&
-			   v.last_error->kind != PK_OK) {
-			/* The gateway refused the create outright: nothing was shown. */
-			pk_error err;
-			pk_flow_abandon(p->s.flow, &err);
-			continue;
 		}
 		if (wants_txid(v.sale) && !p->stdin_open && !v.busy && p->ours) {
-			if (v.sale->state == PK_SALE_AWAITING_TXID) {
-				note(p, "input_error",
-				     _("No transaction ID came on the input: the customer did not pay"));
-				pk_error err;
-				pk_flow_abandon(p->s.flow, &err);
-				continue;
-			}
+			/* The wallet was shown: the customer may have paid it.
+			 * Only a person closes it (the kiosk's open sales). */
+			note(p, "input_error",
+			     _("No transaction ID came on the input: the sale stays open"));
+			return -1;
 		}
 
 		int timeout = 1000;
@@ -452,15 +506,15 @@ static int settle(pay_run *p)
 	}
 }
 
+/* The exit status says what the state table says of the money. */
 static int exit_for(pk_sale_state st)
 {
-	switch (st) {
-	case PK_SALE_PAID:
+	switch (pk_state_outcome(st)) {
+	case PK_OUTCOME_PAID:
 		return PK_PAY_EXIT_PAID;
-	case PK_SALE_FAILED:
+	case PK_OUTCOME_NOT_PAID:
 		return PK_PAY_EXIT_FAILED;
-	case PK_SALE_CANCELLED:
-	case PK_SALE_ABANDONED:
+	case PK_OUTCOME_NOTHING:
 		return PK_PAY_EXIT_CANCELLED;
 	default:
 		return PK_PAY_EXIT_UNKNOWN;
@@ -586,6 +640,7 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 		     _("A sale from before a restart is being finished first"));
 		if (settle(&p) < 0) {
 			status = PK_PAY_EXIT_UNKNOWN; /* stopped: recovery's again */
+			emit_stopped(&p);
 			goto out;
 		}
 	}
@@ -604,6 +659,7 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 	}
 	if (settle(&p) < 0) {
 		status = PK_PAY_EXIT_UNKNOWN;
+		emit_stopped(&p);
 		goto out;
 	}
 	pk_flow_view_get(p.s.flow, &v);

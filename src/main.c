@@ -13,6 +13,7 @@
 #include "app.h"
 #include "cli_pay.h"
 #include "cli_qr.h"
+#include "cli_recheck.h"
 #include "cli_report.h"
 #include "cli_set_pin.h"
 #include "common/log.h"
@@ -82,6 +83,8 @@ static int run_kiosk(pk_config *cfg, const struct hidden *h, pk_log *log)
 			     pk_err_kind_name(err.kind));
 		return err.kind == PK_ERR_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
 	}
+	/* The kiosk works on its open sales while it runs (`pay` does not). */
+	pk_flow_set_recheck(session.flow, cfg->recheck_interval, cfg->open_sale_max_age);
 	pk_app_options ao = {
 		.cfg = cfg,
 		.flow = session.flow,
@@ -148,7 +151,8 @@ int main(int argc, char **argv)
 			status = pk_cmd_report(&cfg, cfg.argc, cfg.argv);
 		} else if (strcmp(cfg.argv[0], "set-pin") == 0) {
 			status = pk_cmd_set_pin(&cfg, cfg.argc, cfg.argv);
-		} else if (strcmp(cfg.argv[0], "pay") == 0) {
+		} else if (strcmp(cfg.argv[0], "pay") == 0 ||
+			   strcmp(cfg.argv[0], "recheck") == 0) {
 			status = -1; /* below, with the network */
 		} else {
 			fprintf(stderr, "paykiosk: ");
@@ -162,6 +166,7 @@ int main(int argc, char **argv)
 		}
 	}
 	bool pay = cfg.argc > 0 && strcmp(cfg.argv[0], "pay") == 0;
+	bool recheck = cfg.argc > 0 && strcmp(cfg.argv[0], "recheck") == 0;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "paykiosk: %s\n", _("Cannot start the network library"));
 		pk_config_free(&cfg);
@@ -173,11 +178,14 @@ int main(int argc, char **argv)
 	pk_log_set_redact(&log, cfg.secret);
 	pk_log_event(&log, PK_LOG_NOTICE, "start",
 		     "version=%s command=%s mode=%s kiosk=%d config=%s label=%s lang=%s",
-		     PK_VERSION, pay ? "pay" : "kiosk", cfg.training ? "training" : "live",
+		     PK_VERSION, pay ? "pay" : recheck ? "recheck" : "kiosk",
+		     cfg.training ? "training" : "live",
 		     cfg.kiosk ? 1 : 0, cfg.config_path ? cfg.config_path : "none", cfg.label,
 		     pk_lang_code(cfg.lang));
 	if (pay)
 		status = pk_cmd_pay(&cfg, h.journal_given, &log, cfg.argc, cfg.argv);
+	else if (recheck)
+		status = pk_cmd_recheck(&cfg, h.journal_given, &log, cfg.argc, cfg.argv);
 	else
 		status = run_kiosk(&cfg, &h, &log);
 	pk_log_event(&log, status == 0 ? PK_LOG_NOTICE : PK_LOG_WARNING, "stop", "status=%d",

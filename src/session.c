@@ -56,9 +56,10 @@ int pk_session_open(pk_session *s, const pk_config *cfg, bool journal_given, pk_
 			     pk_log_quote(s->recover_err.msg, q, sizeof q));
 	} else {
 		pk_log_event(log, PK_LOG_NOTICE, "recovery",
-			     "resumed=%d abandoned=%d reactivated=%d unconfirmed=%d",
+			     "resumed=%d abandoned=%d reactivated=%d unconfirmed=%d waiting_id=%d "
+			     "unknown=%d",
 			     s->recovery.resumed, s->recovery.abandoned, s->recovery.reactivated,
-			     s->recovery.unconfirmed);
+			     s->recovery.unconfirmed, s->recovery.waiting_id, s->recovery.unknown);
 	}
 	return 0;
 fail:

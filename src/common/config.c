@@ -22,7 +22,8 @@ enum vtype { T_STR, T_STR_EMPTY_OK, T_URL, T_SECRET, T_LABEL, T_LANG, T_INT, T_B
 enum key {
 	K_API_URL, K_SECRET, K_LABEL, K_LANG, K_JOURNAL, K_POLL_INTERVAL, K_POLL_TIMEOUT,
 	K_TRAINING, K_ASK_LABEL, K_RESULT_PAUSE, K_SHOP_NAME, K_KIOSK, K_IDLE_TIMEOUT,
-	K_SUPERVISOR_PIN, K_RECEIPT_PRINTER, K_RECEIPT_WIDTH, K_VERBOSE, K__COUNT
+	K_SUPERVISOR_PIN, K_RECEIPT_PRINTER, K_RECEIPT_WIDTH, K_VERBOSE, K_PAY_UNKNOWN_AFTER,
+	K_RECHECK_INTERVAL, K_OPEN_SALE_MAX_AGE, K__COUNT
 };
 
 static const struct setting {
@@ -50,6 +51,9 @@ static const struct setting {
 				0, 0 },
 	[K_RECEIPT_WIDTH] = { "receipt_width", NULL, NULL, T_INT, 24, 64 },
 	[K_VERBOSE] = { "verbose", NULL, "--verbose", T_BOOL, 0, 0 },
+	[K_PAY_UNKNOWN_AFTER] = { "pay_unknown_after", NULL, NULL, T_INT, 5, 3600 },
+	[K_RECHECK_INTERVAL] = { "recheck_interval", NULL, NULL, T_INT, 0, 3600 },
+	[K_OPEN_SALE_MAX_AGE] = { "open_sale_max_age", NULL, NULL, T_INT, 60, 2592000 },
 };
 
 static char **str_slot(pk_config *cfg, enum key k)
@@ -81,6 +85,12 @@ static int *int_slot(pk_config *cfg, enum key k)
 		return &cfg->idle_timeout;
 	case K_RECEIPT_WIDTH:
 		return &cfg->receipt_width;
+	case K_PAY_UNKNOWN_AFTER:
+		return &cfg->pay_unknown_after;
+	case K_RECHECK_INTERVAL:
+		return &cfg->recheck_interval;
+	case K_OPEN_SALE_MAX_AGE:
+		return &cfg->open_sale_max_age;
 	default:
 		return NULL;
 	}
@@ -568,6 +578,9 @@ static void set_defaults(pk_config *cfg)
 	cfg->result_pause = PK_RESULT_PAUSE_DEFAULT;
 	cfg->idle_timeout = PK_IDLE_TIMEOUT_DEFAULT;
 	cfg->receipt_width = PK_RECEIPT_WIDTH_DEFAULT;
+	cfg->pay_unknown_after = PK_PAY_UNKNOWN_AFTER_DEFAULT;
+	cfg->recheck_interval = PK_RECHECK_INTERVAL_DEFAULT;
+	cfg->open_sale_max_age = PK_OPEN_SALE_MAX_AGE_DEFAULT;
 	cfg->lang = PK_LANG_EN;
 }
 
@@ -689,6 +702,7 @@ const char *pk_config_usage(void)
 		 "\n"
 		 "Commands:\n"
 		 "  pay upi|wavepay --amount A [--label L] [--json]   one sale for a till\n"
+		 "  recheck [--all]       ask the gateway again about the open sales\n"
 		 "  report [--date YYYY-MM-DD] [--csv]   the day's totals\n"
 		 "  qr TEXT               draw a QR code\n"
 		 "  set-pin               set the supervisor PIN for --kiosk\n"
@@ -700,6 +714,7 @@ const char *pk_config_usage(void)
 		 "Config file (key = value, # comments): api_url secret label lang journal\n"
 		 "  poll_interval poll_timeout training ask_label result_pause shop_name\n"
 		 "  kiosk idle_timeout supervisor_pin receipt_printer receipt_width verbose\n"
+		 "  pay_unknown_after recheck_interval open_sale_max_age\n"
 		 "Default config file: $XDG_CONFIG_HOME/paykiosk/paykiosk.conf, else\n"
 		 "  /etc/paykiosk/paykiosk.conf\n");
 }

@@ -25,6 +25,9 @@
 #define PK_POLL_TIMEOUT_DEFAULT 300    /* seconds */
 #define PK_RESULT_PAUSE_DEFAULT 15     /* seconds before a result screen goes home */
 #define PK_IDLE_TIMEOUT_DEFAULT 120    /* seconds of no key before an unsent sale goes home */
+#define PK_PAY_UNKNOWN_AFTER_DEFAULT 120 /* seconds without a usable answer before `pay` stops */
+#define PK_RECHECK_INTERVAL_DEFAULT 60   /* seconds between background re-checks of open sales */
+#define PK_OPEN_SALE_MAX_AGE_DEFAULT 86400 /* open sales older than this: a person only */
 #define PK_RECEIPT_WIDTH_DEFAULT 32    /* characters per receipt line (58 mm paper) */
 
 typedef enum pk_config_action {
@@ -52,6 +55,11 @@ typedef struct pk_config {
 	char *supervisor_pin; /* crypt(3) hash from `paykiosk set-pin`, or NULL */
 	char *receipt_printer; /* ESC/POS device or file; "" = no printing */
 	int receipt_width;   /* characters per receipt line, 24..64 */
+	int pay_unknown_after; /* seconds, 5..3600: `pay` stops (exit 5, sale open) when no
+	                          usable answer came for this long */
+	int recheck_interval;  /* seconds, 0..3600: the kiosk re-checks one open sale this
+	                          often in the background (0: never) */
+	int open_sale_max_age; /* seconds: older open sales stay listed, not re-checked */
 	bool verbose;        /* mirror log lines to stderr (not in the UI) */
 	char *config_path;   /* the file that was read, or NULL */
 	/* Positional arguments left after the options: a subcommand and its

@@ -10,6 +10,9 @@
 #define PK_TEXTDOMAIN "paykiosk"
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* A singular/plural pair for a static table, translated later with
+ * ngettext(t.one, t.many, n) (xgettext keyword NP_:1,2). */
+#define NP_(one, many) one, many
 
 typedef enum pk_lang { PK_LANG_EN = 0, PK_LANG_MY, PK_LANG_HI, PK_LANG__COUNT } pk_lang;
 

@@ -49,24 +49,27 @@ const char *pk_method_name(pk_method m)
 	return (unsigned)m < PK_METHOD__COUNT ? method_names[m] : "unknown";
 }
 
-static const char *const state_names[PK_SALE__COUNT] = {
-	[PK_SALE_NEW] = "new",
-	[PK_SALE_CREATING] = "creating",
-	[PK_SALE_AWAITING_PAYMENT] = "awaiting_payment",
-	[PK_SALE_AWAITING_TXID] = "awaiting_txid",
-	[PK_SALE_ACTIVATING] = "activating",
-	[PK_SALE_PAID] = "paid",
-	[PK_SALE_FAILED] = "failed",
-	[PK_SALE_CANCELLED] = "cancelled",
-	[PK_SALE_UNCONFIRMED] = "unconfirmed",
-	[PK_SALE_PENDING] = "pending",
-	[PK_SALE_NOT_FOUND] = "not_found",
-	[PK_SALE_ABANDONED] = "abandoned",
+static const struct state_row {
+	const char *name;
+	const char *label;
+	pk_outcome outcome;
+	unsigned flags;
+	pk_restart restart;
+} states[PK_SALE__COUNT] = {
+#define PK_X_ROW(id, nm, lb, oc, fl, rs) \
+	[PK_SALE_##id] = { nm, lb, PK_OUTCOME_##oc, fl, PK_RESTART_##rs },
+	PK_SALE_STATES(PK_X_ROW)
+#undef PK_X_ROW
 };
+
+static bool valid(pk_sale_state s)
+{
+	return (unsigned)s < PK_SALE__COUNT;
+}
 
 const char *pk_state_name(pk_sale_state s)
 {
-	return (unsigned)s < PK_SALE__COUNT ? state_names[s] : "unknown";
+	return valid(s) ? states[s].name : "unknown_state";
 }
 
 int pk_state_parse(const char *name, pk_sale_state *out)
@@ -74,7 +77,7 @@ int pk_state_parse(const char *name, pk_sale_state *out)
 	if (!name)
 		return -1;
 	for (int i = 0; i < PK_SALE__COUNT; i++) {
-		if (strcmp(name, state_names[i]) == 0) {
+		if (strcmp(name, states[i].name) == 0) {
 			if (out)
 				*out = (pk_sale_state)i;
 			return 0;
@@ -83,66 +86,106 @@ int pk_state_parse(const char *name, pk_sale_state *out)
 	return -1;
 }
 
-static const char *const state_labels[PK_SALE__COUNT] = {
-	[PK_SALE_NEW] = N_("New"),
-	[PK_SALE_CREATING] = N_("Starting"),
-	[PK_SALE_AWAITING_PAYMENT] = N_("Waiting for payment"),
-	[PK_SALE_AWAITING_TXID] = N_("Waiting for transaction ID"),
-	[PK_SALE_ACTIVATING] = N_("Checking payment"),
-	[PK_SALE_PAID] = N_("Paid"),
-	[PK_SALE_FAILED] = N_("Not paid"),
-	[PK_SALE_CANCELLED] = N_("Cancelled"),
-	[PK_SALE_UNCONFIRMED] = N_("Not confirmed yet"),
-	[PK_SALE_PENDING] = N_("Pending check"),
-	[PK_SALE_NOT_FOUND] = N_("Transaction not found"),
-	[PK_SALE_ABANDONED] = N_("Abandoned"),
-};
-
 const char *pk_state_label(pk_sale_state s)
 {
-	return (unsigned)s < PK_SALE__COUNT ? _(state_labels[s]) : "?";
+	return valid(s) ? _(states[s].label) : "?";
+}
+
+pk_outcome pk_state_outcome(pk_sale_state s)
+{
+	return valid(s) ? states[s].outcome : PK_OUTCOME_NOT_KNOWN;
+}
+
+pk_restart pk_state_restart(pk_sale_state s)
+{
+	return valid(s) ? states[s].restart : PK_RESTART_NONE;
 }
 
 bool pk_state_is_final(pk_sale_state s)
 {
-	return s == PK_SALE_PAID || s == PK_SALE_FAILED || s == PK_SALE_CANCELLED ||
-	       s == PK_SALE_ABANDONED;
+	pk_outcome o = pk_state_outcome(s);
+	return o == PK_OUTCOME_PAID || o == PK_OUTCOME_NOT_PAID || o == PK_OUTCOME_NOTHING;
 }
 
 bool pk_state_is_open(pk_sale_state s)
 {
-	return s == PK_SALE_UNCONFIRMED || s == PK_SALE_PENDING || s == PK_SALE_NOT_FOUND;
+	return pk_state_outcome(s) == PK_OUTCOME_NOT_KNOWN;
+}
+
+bool pk_state_is_listed(pk_sale_state s)
+{
+	return valid(s) && (states[s].flags & PK_SF_LISTED);
+}
+
+bool pk_state_rechecks(pk_sale_state s)
+{
+	return valid(s) && (states[s].flags & PK_SF_RECHECK);
+}
+
+bool pk_state_in_progress(pk_sale_state s)
+{
+	return valid(s) && !pk_state_is_final(s) && !pk_state_is_listed(s);
+}
+
+unsigned pk_state_mask(bool (*pred)(pk_sale_state))
+{
+	unsigned m = 0;
+	for (int i = 0; i < PK_SALE__COUNT; i++)
+		if (pred((pk_sale_state)i))
+			m |= 1u << i;
+	return m;
+}
+
+const char *pk_outcome_name(pk_outcome o)
+{
+	static const char *const names[PK_OUTCOME__COUNT] = {
+		[PK_OUTCOME_NONE] = "none",         [PK_OUTCOME_PAID] = "paid",
+		[PK_OUTCOME_NOT_PAID] = "not_paid", [PK_OUTCOME_NOTHING] = "nothing",
+		[PK_OUTCOME_NOT_KNOWN] = "not_known",
+	};
+	return (unsigned)o < PK_OUTCOME__COUNT ? names[o] : "?";
 }
 
 #define B(s) (1u << (s))
 
-/* allowed[method][from] = mask of the states `to` that may follow. */
+#define WAVEPAY_ANSWERS \
+	(B(PK_SALE_PAID) | B(PK_SALE_PENDING) | B(PK_SALE_NOT_FOUND) | B(PK_SALE_REFUSED) | \
+	 B(PK_SALE_UNKNOWN))
+#define WAVEPAY_REOPEN (B(PK_SALE_ACTIVATING) | B(PK_SALE_CANCELLED) | WAVEPAY_ANSWERS)
+
+/* allowed[method][from] = mask of the states `to` that may follow.
+ * docs/STATES.md draws it; the decision table there says which answer
+ * leads where (sale/upi.c, sale/wavepay.c). */
 static const unsigned transitions[PK_METHOD__COUNT][PK_SALE__COUNT] = {
 	[PK_METHOD_UPI] = {
 		[PK_SALE_NEW] = B(PK_SALE_CREATING) | B(PK_SALE_ABANDONED),
-		/* answered (QR) / gateway refused the create / recovery */
+		/* answered (QR) / refused / abandoned (never answered, or a link
+		 * asking another amount: no QR was shown) */
 		[PK_SALE_CREATING] = B(PK_SALE_AWAITING_PAYMENT) | B(PK_SALE_FAILED) |
 				     B(PK_SALE_ABANDONED),
+		/* success / failed / stopped waiting (cancel without a final
+		 * answer, or the deadline) */
 		[PK_SALE_AWAITING_PAYMENT] = B(PK_SALE_PAID) | B(PK_SALE_FAILED) |
-					     B(PK_SALE_CANCELLED) | B(PK_SALE_UNCONFIRMED),
-		/* re-check: polling again, or a final answer */
+					     B(PK_SALE_UNCONFIRMED),
+		/* re-check: polling again, a final answer, or a person closes it */
 		[PK_SALE_UNCONFIRMED] = B(PK_SALE_AWAITING_PAYMENT) | B(PK_SALE_PAID) |
-					B(PK_SALE_FAILED),
+					B(PK_SALE_FAILED) | B(PK_SALE_CANCELLED),
 	},
 	[PK_METHOD_WAVEPAY] = {
 		[PK_SALE_NEW] = B(PK_SALE_CREATING) | B(PK_SALE_ABANDONED),
 		[PK_SALE_CREATING] = B(PK_SALE_AWAITING_TXID) | B(PK_SALE_FAILED) |
 				     B(PK_SALE_ABANDONED),
-		/* the cashier typed the ID / the customer did not pay */
+		/* the cashier typed the ID / a person says the customer did not pay */
 		[PK_SALE_AWAITING_TXID] = B(PK_SALE_ACTIVATING) | B(PK_SALE_CANCELLED),
-		[PK_SALE_ACTIVATING] = B(PK_SALE_PAID) | B(PK_SALE_PENDING) |
-				       B(PK_SALE_NOT_FOUND) | B(PK_SALE_FAILED),
-		/* corrected ID */
-		[PK_SALE_NOT_FOUND] = B(PK_SALE_ACTIVATING),
-		/* re-check: the identical activation again */
-		[PK_SALE_PENDING] = B(PK_SALE_ACTIVATING),
-		/* the cashier retries a mistyped ID */
-		[PK_SALE_FAILED] = B(PK_SALE_ACTIVATING),
+		/* credited, or one of the open answers (no answer proves that no
+		 * money moved: the customer paid before the ID was typed) */
+		[PK_SALE_ACTIVATING] = WAVEPAY_ANSWERS,
+		/* corrected ID or the same activation again; a person closes it;
+		 * or the answer to a background re-check (the same activation) */
+		[PK_SALE_PENDING] = WAVEPAY_REOPEN,
+		[PK_SALE_NOT_FOUND] = WAVEPAY_REOPEN,
+		[PK_SALE_REFUSED] = WAVEPAY_REOPEN,
+		[PK_SALE_UNKNOWN] = WAVEPAY_REOPEN,
 	},
 };
 

@@ -172,23 +172,22 @@ void pk_flow_free(pk_flow *f)
 	flow_drop_request(f);
 	if (f->settle_req)
 		gw_cancel(f->gw, f->settle_req);
+	if (f->bg.req)
+		gw_cancel(f->gw, f->bg.req);
 	pk_sale_clear(&f->sale);
 	free(f);
 }
 
-/* A sale is "in progress" unless it reached a final or open state. */
+/* The active sale is being worked on (the state table says which). */
 static bool in_progress(const pk_flow *f)
 {
-	if (!f->active)
-		return false;
-	return !pk_state_is_final(f->sale.state) && !pk_state_is_open(f->sale.state) &&
-	       f->sale.state != PK_SALE_AWAITING_TXID;
+	return f->active && pk_state_in_progress(f->sale.state);
 }
 
 static int start_sale(pk_flow *f, pk_method method, int64_t amount, const char *label,
 		      pk_lang lang, pk_error *err)
 {
-	if (in_progress(f) || (f->active && f->sale.state == PK_SALE_AWAITING_TXID))
+	if (in_progress(f))
 		return pk_error_set(err, PK_ERR_STATE, _("Another sale is in progress"));
 	if (amount <= 0)
 		return pk_error_set(err, PK_ERR_INVALID, _("The amount must be more than zero"));
@@ -273,6 +272,11 @@ int pk_flow_retry(pk_flow *f, pk_error *err)
 						       : wavepay_send_create(f, err);
 	case PK_SALE_ACTIVATING:
 		return wavepay_send_activate(f, err);
+	case PK_SALE_PENDING:
+	case PK_SALE_NOT_FOUND:
+	case PK_SALE_REFUSED:
+	case PK_SALE_UNKNOWN:
+		return pk_flow_recheck(f, f->sale.id, err);
 	case PK_SALE_AWAITING_PAYMENT:
 		if (!f->polling)
 			return pk_error_set(err, PK_ERR_STATE, _("Nothing to retry"));
@@ -315,12 +319,11 @@ int pk_flow_recheck(pk_flow *f, int64_t sale_id, pk_error *err)
 {
 	if (in_progress(f))
 		return pk_error_set(err, PK_ERR_STATE, _("Another sale is in progress"));
-	if (f->active && f->sale.id != sale_id && f->sale.state == PK_SALE_AWAITING_TXID)
-		return pk_error_set(err, PK_ERR_STATE, _("Another sale is in progress"));
+	recheck_forget(f, sale_id);
 	pk_sale s;
 	if (pk_journal_get(f->journal, sale_id, &s, err))
 		return -1;
-	if (!pk_state_is_open(s.state) && s.state != PK_SALE_AWAITING_TXID) {
+	if (!pk_state_is_listed(s.state)) {
 		pk_sale_clear(&s);
 		return pk_error_set(err, PK_ERR_STATE, _("This sale is already finished"));
 	}
@@ -346,8 +349,33 @@ int pk_flow_recheck(pk_flow *f, int64_t sale_id, pk_error *err)
 	return wavepay_send_activate(f, err);
 }
 
+int pk_flow_close_unpaid(pk_flow *f, int64_t sale_id, const char *who, const char *reason,
+			 pk_error *err)
+{
+	if (in_progress(f))
+		return pk_error_set(err, PK_ERR_STATE, _("Another sale is in progress"));
+	pk_sale s;
+	if (pk_journal_get(f->journal, sale_id, &s, err))
+		return -1;
+	if (!pk_state_is_listed(s.state)) {
+		pk_sale_clear(&s);
+		return pk_error_set(err, PK_ERR_STATE, _("This sale is already finished"));
+	}
+	recheck_forget(f, sale_id);
+	char note[512];
+	snprintf(note, sizeof note, "closed as not paid by %s: %s", who && *who ? who : "?",
+		 reason && *reason ? reason : "-");
+	pk_flow_close(f);
+	flow_activate(f, &s);
+	pk_sale next;
+	if (flow_edit(f, &next, err) || flow_commit(f, &next, PK_SALE_CANCELLED, note, err))
+		return -1;
+	return 0;
+}
+
 int pk_flow_tick(pk_flow *f, pk_error *err)
 {
+	recheck_tick(f);
 	if (!f->active)
 		return 0;
 	if (f->sale.method == PK_METHOD_UPI)

@@ -5,9 +5,8 @@
  * Network calls go through the gateway client asynchronously; the main
  * loop calls pk_flow_tick() so the UPI status polls run on schedule.
  *
- *   UPI:     new -> creating -> awaiting_payment -> paid | failed | cancelled | unconfirmed
- *   Wavepay: new -> creating -> awaiting_txid -> activating -> paid | pending | not_found | failed
- *            not_found -> activating (corrected transaction ID)
+ * The states, what they mean and where each answer leads: journal/record.h
+ * (the table) and docs/STATES.md (the decision table).
  * Modules: flow.c (common), upi.c (UPI create + status poll schedule),
  *          wavepay.c (create + activate), recovery.c (start-up), report.c. */
 #ifndef PK_FLOW_H
@@ -93,16 +92,36 @@ int pk_flow_set_lang(pk_flow *f, pk_lang lang, pk_error *err);
  * Wavepay: re-send the identical activation).  Makes it the active sale. */
 int pk_flow_recheck(pk_flow *f, int64_t sale_id, pk_error *err);
 
+/* A person closes an open sale (listed under open sales) as not paid:
+ * cancelled, the history line saying who and why.  Makes it the active
+ * sale (its result shows). */
+int pk_flow_close_unpaid(pk_flow *f, int64_t sale_id, const char *who, const char *reason,
+			 pk_error *err);
+
 typedef struct pk_recovery_report {
 	int resumed;      /* UPI sales polling again (the first becomes active) */
 	int abandoned;    /* creates that never got an answer */
 	int reactivated;  /* Wavepay activations re-sent */
 	int unconfirmed;  /* UPI past their deadline */
+	int waiting_id;   /* Wavepay sales back at their ID screen (the first active) */
+	int unknown;      /* Wavepay activations left not known (another sale went first) */
 } pk_recovery_report;
 /* On start-up, before the home screen (see the journal issue). */
 int pk_flow_recover(pk_flow *f, pk_recovery_report *report, pk_error *err);
 
-/* Drive timers (UPI polls, deadlines).  Call every loop iteration. */
+/* Re-check open sales in the background: one every every_s seconds (0:
+ * never, as in `pay`), those younger than max_age_s only (recheck.c). */
+void pk_flow_set_recheck(pk_flow *f, int every_s, int max_age_s);
+
+/* One re-check pass now (`paykiosk recheck`): every open sale the table
+ * re-checks and younger than max_age_s (0: any age), one request at a
+ * time, each answer recorded (the observer hears of each change); each
+ * request waits at most timeout_ms.  *asked: how many were asked.  -1 when
+ * one of them got no answer (it stays as it was). */
+int pk_flow_recheck_pass(pk_flow *f, int max_age_s, int timeout_ms, int *asked, pk_error *err);
+
+/* Drive timers (UPI polls, deadlines, background re-checks).  Call every
+ * loop iteration. */
 int pk_flow_tick(pk_flow *f, pk_error *err);
 /* ms until the flow needs a tick, for the loop's wait (-1: no timer). */
 int pk_flow_timeout_ms(const pk_flow *f);

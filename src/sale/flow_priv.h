@@ -25,6 +25,16 @@ struct pk_flow {
 	pk_error last_error;
 	unsigned version;
 	pk_flow_observer observer;
+
+	/* Open sales re-checked in the background (recheck.c). */
+	struct {
+		int every_s;         /* 0: off */
+		int max_age_s;       /* older sales stay listed, not re-checked */
+		gw_req_id req;       /* the one background request in flight */
+		int64_t sale_id;     /* its sale */
+		int64_t last_id;     /* round robin: the sale asked about last */
+		int64_t next_ms;     /* monotonic time of the next one */
+	} bg;
 };
 
 int64_t flow_mono(const pk_flow *f);
@@ -57,7 +67,18 @@ void upi_on_status(pk_flow *f, const gw_result *res);
 int upi_tick(pk_flow *f, pk_error *err);
 int upi_past_deadline(const pk_flow *f);
 
+/* What a status answer decides for a UPI sale: true and *to when it is
+ * final (success, failed); false for everything else. */
+bool upi_status_decides(const gw_result *res, pk_sale_state *to, const char **note);
+
+/* recheck.c */
+void recheck_tick(pk_flow *f);
+/* The foreground takes sale_id over: forget a background request for it. */
+void recheck_forget(pk_flow *f, int64_t sale_id);
+
 /* wavepay.c */
+/* The state an activation answer records (the decision table). */
+pk_sale_state wavepay_answer_state(const gw_result *res, const char **note);
 int wavepay_send_create(pk_flow *f, pk_error *err);
 int wavepay_send_activate(pk_flow *f, pk_error *err);
 void wavepay_on_create(pk_flow *f, const gw_result *res);

@@ -129,12 +129,16 @@ int pk_report_print_totals(pk_journal *j, time_t from, time_t to, const char *ti
 	for (size_t i = 0; i < n; i++) {
 		const pk_totals_row *r = &rows[i];
 		if (i == 0 || r->method != rows[i - 1].method || r->currency != rows[i - 1].currency) {
-			int cnt = 0;
-			int64_t paid = 0;
+			int cnt = 0, open_cnt = 0;
+			int64_t paid = 0, open_sum = 0;
 			for (size_t k = i; k < n && rows[k].method == r->method &&
 					   rows[k].currency == r->currency; k++) {
 				cnt += rows[k].count;
 				paid += rows[k].credited;
+				if (pk_state_is_open(rows[k].state)) {
+					open_cnt += rows[k].count;
+					open_sum += rows[k].sum;
+				}
 			}
 			char money[64];
 			pk_money_display(paid, r->currency, money, sizeof money);
@@ -143,6 +147,16 @@ int pk_report_print_totals(pk_journal *j, time_t from, time_t to, const char *ti
 					      "%s (%s): %d sales, paid %s", (unsigned long)cnt),
 				method_title(r->method), pk_currency_code(r->currency), cnt, money);
 			fputc('\n', out);
+			if (open_cnt > 0) {
+				/* Counted apart: money may still move on these. */
+				pk_money_display(open_sum, r->currency, money, sizeof money);
+				/* TRANSLATORS: sales whose outcome the gateway has not given yet */
+				fprintf(out, ngettext("  not known yet: %d sale, %s (still open)",
+						      "  not known yet: %d sales, %s (still open)",
+						      (unsigned long)open_cnt),
+					open_cnt, money);
+				fputc('\n', out);
+			}
 		}
 		char money[64];
 		pk_money_display(r->sum, r->currency, money, sizeof money);

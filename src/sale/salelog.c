@@ -29,11 +29,14 @@ void pk_salelog_state(void *ud, const pk_sale *sale, pk_sale_state from, const c
 	pk_log *log = ud;
 	char fields[600], q[300];
 	sale_fields(sale, fields, sizeof fields);
-	pk_log_level lvl = sale->state == PK_SALE_FAILED || sale->state == PK_SALE_UNCONFIRMED
+	/* Not paid, or left for a person (listed): someone should look. */
+	pk_log_level lvl = pk_state_outcome(sale->state) == PK_OUTCOME_NOT_PAID ||
+				   pk_state_is_listed(sale->state)
 				   ? PK_LOG_WARNING
 				   : PK_LOG_INFO;
-	pk_log_event(log, lvl, "sale", "%s from=%s state=%s note=%s", fields, pk_state_name(from),
-		     pk_state_name(sale->state), pk_log_quote(note, q, sizeof q));
+	pk_log_event(log, lvl, "sale", "%s from=%s state=%s outcome=%s note=%s", fields,
+		     pk_state_name(from), pk_state_name(sale->state),
+		     pk_outcome_name(pk_state_outcome(sale->state)), pk_log_quote(note, q, sizeof q));
 }
 
 void pk_salelog_problem(void *ud, const pk_sale *sale, const pk_error *e)

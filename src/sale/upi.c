@@ -1,4 +1,6 @@
 /* upi.c - UPI_S: the create, and the status poll schedule.
+ * Only `success` / `failed` close a sale; a cancel without one of them
+ * leaves it unconfirmed (open, re-checked later).
  * One status request at a time, poll_interval seconds after the previous
  * answer; transport and gateway errors never fail the sale (it stays
  * awaiting_payment and polling goes on); past the deadline the sale is
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "common/i18n.h"
+#include "common/money.h"
 
 int upi_send_create(pk_flow *f, pk_error *err)
 {
@@ -73,8 +76,27 @@ static void finish(pk_flow *f, pk_sale_state to, const gw_result *res, const cha
 		flow_set_error(f, &e);
 		return;
 	}
-	if (to == PK_SALE_PAID || to == PK_SALE_FAILED || to == PK_SALE_CANCELLED)
+	if (pk_state_is_final(to))
 		pk_error_clear(&f->last_error);
+}
+
+/* The link must ask exactly the sale's amount: a QR that charges another
+ * amount is never drawn.  0 when it does; else the reason, for the cashier. */
+static int link_matches(const pk_flow *f, const char *qr_data, pk_error *why)
+{
+	int64_t asked;
+	char want[64], got[64];
+	pk_money_display(f->sale.amount, f->sale.currency, want, sizeof want);
+	if (gw_upi_link_amount(qr_data, f->sale.currency, &asked) < 0)
+		return pk_error_set_id(why, PK_ERR_BAD_SHAPE, 0,
+				       N_("The gateway's payment link names no amount (the sale is %s): no QR was shown"),
+				       want);
+	if (asked == f->sale.amount)
+		return 0;
+	pk_money_display(asked, f->sale.currency, got, sizeof got);
+	return pk_error_set_id(why, PK_ERR_BAD_SHAPE, 0,
+			       N_("The gateway's payment link asks for %s, not the sale's amount: no QR was shown"),
+			       got);
 }
 
 void upi_on_create(pk_flow *f, const gw_result *res)
@@ -82,9 +104,26 @@ void upi_on_create(pk_flow *f, const gw_result *res)
 	if (f->sale.state != PK_SALE_CREATING)
 		return;
 	pk_sale next;
-	pk_error e;
+	pk_error e, e2;
 	switch (res->status) {
 	case GW_ST_OK:
+		if (link_matches(f, res->qr_data, &e) < 0) {
+			/* Nothing was shown, so nothing can be paid: abandoned,
+			 * and the cashier is told what the link asked. */
+			if (flow_edit(f, &next, &e2)) {
+				flow_set_error(f, &e2);
+				return;
+			}
+			snprintf(next.order_id, sizeof next.order_id, "%s", res->order_id);
+			snprintf(next.message, sizeof next.message, "%s", e.msg);
+			if (flow_commit(f, &next, PK_SALE_ABANDONED,
+					"the link asks another amount; no QR was shown", &e2)) {
+				flow_set_error(f, &e2);
+				return;
+			}
+			flow_set_error(f, &e);
+			return;
+		}
 		if (flow_edit(f, &next, &e)) {
 			flow_set_error(f, &e);
 			return;
@@ -120,24 +159,43 @@ void upi_on_create(pk_flow *f, const gw_result *res)
 	}
 }
 
+bool upi_status_decides(const gw_result *res, pk_sale_state *to, const char **note)
+{
+	if (res->status == GW_ST_SUCCESS) {
+		*to = PK_SALE_PAID;
+		*note = "status success";
+		return true;
+	}
+	if (res->status == GW_ST_FAILED) {
+		*to = PK_SALE_FAILED;
+		*note = "status failed";
+		return true;
+	}
+	return false;
+}
+
 void upi_on_status(pk_flow *f, const gw_result *res)
 {
+	pk_sale_state to;
+	const char *note;
 	if (f->cancelling) {
-		if (res->status == GW_ST_SUCCESS)
-			finish(f, PK_SALE_PAID, res, "paid (checked at cancel)");
+		/* Only the gateway's word decides: anything else leaves the sale
+		 * open (the customer may be approving it right now). */
+		if (upi_status_decides(res, &to, &note))
+			finish(f, to, res, to == PK_SALE_PAID ? "paid (checked at cancel)"
+							      : "failed (checked at cancel)");
 		else
-			finish(f, PK_SALE_CANCELLED, res, "cancelled by the cashier");
+			finish(f, PK_SALE_UNCONFIRMED, res,
+			       "the cashier stopped waiting; not decided by the gateway");
 		return;
 	}
 	if (f->sale.state != PK_SALE_AWAITING_PAYMENT || !f->polling)
 		return;
+	if (upi_status_decides(res, &to, &note)) {
+		finish(f, to, res, note);
+		return;
+	}
 	switch (res->status) {
-	case GW_ST_SUCCESS:
-		finish(f, PK_SALE_PAID, res, "status success");
-		return;
-	case GW_ST_FAILED:
-		finish(f, PK_SALE_FAILED, res, "status failed");
-		return;
 	case GW_ST_PROCESSING:
 		if (f->last_error.kind != PK_OK)
 			pk_error_clear(&f->last_error);
@@ -186,7 +244,8 @@ int pk_flow_cancel(pk_flow *f, pk_error *err)
 	flow_drop_request(f);
 	f->cancelling = true;
 	if (upi_send_status(f, err)) {
-		finish(f, PK_SALE_CANCELLED, NULL, "cancelled by the cashier (no final check)");
+		finish(f, PK_SALE_UNCONFIRMED, NULL,
+		       "the cashier stopped waiting; the final check could not be sent");
 		return 0;
 	}
 	return 0;

@@ -67,16 +67,37 @@ void wavepay_on_create(pk_flow *f, const gw_result *res)
 	}
 }
 
+/* Every answer to an activation is recorded; only `ok` with a deposit
+ * closes the sale (paid).  The customer paid the wallet before the ID was
+ * typed, so no other answer proves that no money moved: pending, not found,
+ * refused and "no usable answer" all leave it open (a corrected ID, the same
+ * activation again, or a person closes it). */
+pk_sale_state wavepay_answer_state(const gw_result *res, const char **note)
+{
+	switch (res->status) {
+	case GW_ST_OK:
+		*note = "credited";
+		return PK_SALE_PAID;
+	case GW_ST_PENDING:
+		*note = "pending";
+		return PK_SALE_PENDING;
+	case GW_ST_POSSIBLE_TX:
+		*note = "transaction not found";
+		return PK_SALE_NOT_FOUND;
+	case GW_ST_FAIL:
+		*note = "activation refused";
+		return PK_SALE_REFUSED;
+	default:
+		/* none at all, an error page, `ok` without a deposit */
+		*note = "no usable answer to the activation";
+		return PK_SALE_UNKNOWN;
+	}
+}
+
 void wavepay_on_activate(pk_flow *f, const gw_result *res)
 {
 	if (f->sale.state != PK_SALE_ACTIVATING)
 		return;
-	if (res->status == GW_ST_NONE) {
-		/* The answer never came: stays activating; pk_flow_retry re-sends
-		 * the identical activation (same key1 + ctid). */
-		flow_set_error(f, &res->err);
-		return;
-	}
 	pk_sale next;
 	pk_error e;
 	if (flow_edit(f, &next, &e)) {
@@ -84,28 +105,18 @@ void wavepay_on_activate(pk_flow *f, const gw_result *res)
 		return;
 	}
 	flow_note_message(&next, res);
-	switch (res->status) {
-	case GW_ST_OK:
+	const char *note;
+	pk_sale_state to = wavepay_answer_state(res, &note);
+	if (to == PK_SALE_PAID) {
 		next.has_deposit_amount = res->has_deposit_amount;
 		next.deposit_amount = res->has_deposit_amount ? res->deposit_amount : 0;
-		record(f, &next, PK_SALE_PAID, "credited");
-		break;
-	case GW_ST_PENDING:
-		record(f, &next, PK_SALE_PENDING, "pending");
-		break;
-	case GW_ST_POSSIBLE_TX:
-		record(f, &next, PK_SALE_NOT_FOUND, "transaction not found");
-		break;
-	case GW_ST_FAIL:
-		record(f, &next, PK_SALE_FAILED, "activation refused");
-		f->last_error = res->err;
-		break;
-	default:
-		pk_sale_clear(&next);
-		pk_error_set(&e, PK_ERR_BAD_SHAPE, _("Unexpected answer from the gateway"));
-		flow_set_error(f, &e);
-		break;
 	}
+	/* The problem is told first, so the state line is the last word. */
+	if (to == PK_SALE_UNKNOWN)
+		flow_set_error(f, &res->err);
+	record(f, &next, to, note);
+	if (to == PK_SALE_REFUSED)
+		f->last_error = res->err;
 }
 
 static bool key1_ok(const char *key1)
@@ -129,11 +140,11 @@ int pk_flow_submit_key1(pk_flow *f, const char *key1, pk_error *err)
 		return pk_error_set(err, PK_ERR_INVALID,
 				    _("The transaction ID must be 1 to 11 digits"));
 	pk_sale_state st = f->sale.state;
-	if (st != PK_SALE_AWAITING_TXID && st != PK_SALE_NOT_FOUND && st != PK_SALE_FAILED &&
-	    st != PK_SALE_PENDING && st != PK_SALE_ACTIVATING)
+	/* The ID screen, an open answer (a corrected or the same ID), or an
+	 * activation whose send failed at once. */
+	if (!(st == PK_SALE_AWAITING_TXID || st == PK_SALE_ACTIVATING ||
+	      (pk_state_rechecks(st) && pk_state_can(PK_METHOD_WAVEPAY, st, PK_SALE_ACTIVATING))))
 		return pk_error_set(err, PK_ERR_STATE, _("This sale does not take a transaction ID now"));
-	if (st == PK_SALE_FAILED && !f->sale.key1[0])
-		return pk_error_set(err, PK_ERR_STATE, _("This sale has failed"));
 
 	pk_sale next;
 	if (flow_edit(f, &next, err))

@@ -16,34 +16,20 @@
 #include "gateway/gateway.h"
 #include "journal/journal.h"
 #include "sale/flow.h"
+#include "fixtures.h"
 #include "sandbox_proc.h"
 
 #define INTERVAL_S 2
 #define TIMEOUT_S 10
 #define BASE_WALL 1790000000
 
-typedef struct fake_clock {
-	int64_t mono_ms;
-} fake_clock;
-
-static int64_t fake_mono(void *ud)
-{
-	return ((fake_clock *)ud)->mono_ms;
-}
-
-static time_t fake_wall(void *ud)
-{
-	return (time_t)(BASE_WALL + ((fake_clock *)ud)->mono_ms / 1000);
-}
-
 typedef struct ctx {
 	pk_test_sandbox sb;
-	char dir[64];
-	char path[128];
+	pk_tmpjournal t;
 	pk_journal *j;
 	gw_client *gw;
 	pk_flow *flow;
-	fake_clock clk;
+	pk_fakeclock clk;
 	pk_clock clock;
 } ctx;
 
@@ -75,16 +61,11 @@ static int setup(void **state)
 	ctx *c = calloc(1, sizeof *c);
 	if (pk_test_sandbox_start(&c->sb, NULL))
 		return -1;
-	snprintf(c->dir, sizeof c->dir, "/tmp/pk-flow-XXXXXX");
-	if (!mkdtemp(c->dir))
+	if (pk_tmpjournal_open(&c->t, "flow"))
 		return -1;
-	snprintf(c->path, sizeof c->path, "%s/journal.db", c->dir);
-	pk_error err;
-	if (pk_journal_open(&c->j, c->path, &err))
-		return -1;
-	c->clock.mono_ms = fake_mono;
-	c->clock.wall = fake_wall;
-	c->clock.ud = &c->clk;
+	c->j = c->t.j;
+	c->clk.wall_base = BASE_WALL;
+	c->clock = pk_fakeclock_clock(&c->clk);
 	c->clk.mono_ms = 1000000;
 	open_flow(c);
 	*state = c;
@@ -95,15 +76,8 @@ static int teardown(void **state)
 {
 	ctx *c = *state;
 	close_flow(c);
-	pk_journal_close(c->j);
+	pk_tmpjournal_close(&c->t);
 	pk_test_sandbox_stop(&c->sb);
-	char p[200];
-	const char *suffix[] = { "", "-wal", "-shm" };
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", c->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(c->dir);
 	free(c);
 	return 0;
 }
@@ -324,11 +298,14 @@ static void test_upi_cancel(void **state)
 	assert_int_equal(pk_flow_cancel(c->flow, &err), 0);
 	assert_true(busy(c)); /* the one last status check */
 	pump(c);
-	assert_int_equal(cur(c)->state, PK_SALE_CANCELLED);
+	/* the gateway still says processing: the customer may be approving it
+	 * right now, so the sale stays open (unconfirmed), never "cancelled" */
+	assert_int_equal(cur(c)->state, PK_SALE_UNCONFIRMED);
+	assert_true(pk_state_is_open(cur(c)->state));
 	assert_int_equal(stat_count(c, "upi_status"), 2);
 	advance(c, 10); /* polling stopped */
 	assert_int_equal(stat_count(c, "upi_status"), 2);
-	assert_row(c, id, PK_SALE_CANCELLED, "new>creating>awaiting_payment>cancelled");
+	assert_row(c, id, PK_SALE_UNCONFIRMED, "new>creating>awaiting_payment>unconfirmed");
 }
 
 static void test_upi_cancel_when_already_paid(void **state)
@@ -525,12 +502,19 @@ static void test_wavepay_outcomes(void **state)
 		   "new>creating>awaiting_txid>activating>not_found>activating>paid");
 	pk_flow_close(c->flow);
 
-	/* 5: fail, with the gateway's message */
+	/* 5: fail, with the gateway's message: refused, open (the customer paid
+	 * the wallet before the ID was typed; only a person closes it) */
 	id = wavepay_to_txid(c, 1000)->id;
 	submit(c, "5234567890");
-	assert_int_equal(cur(c)->state, PK_SALE_FAILED);
+	assert_int_equal(cur(c)->state, PK_SALE_REFUSED);
+	assert_true(pk_state_is_open(cur(c)->state));
 	assert_non_null(strstr(cur(c)->message, "declined"));
-	assert_row(c, id, PK_SALE_FAILED, "new>creating>awaiting_txid>activating>failed");
+	assert_row(c, id, PK_SALE_REFUSED, "new>creating>awaiting_txid>activating>refused");
+	pk_flow_close(c->flow);
+	assert_int_equal(pk_flow_close_unpaid(c->flow, id, "the cashier at counter-1",
+					      "the customer did not pay", &err), 0);
+	assert_row(c, id, PK_SALE_CANCELLED,
+		   "new>creating>awaiting_txid>activating>refused>cancelled");
 	pk_flow_close(c->flow);
 
 	/* the customer did not pay */
@@ -628,10 +612,11 @@ static void test_activation_in_flight_then_recovery_credits_once(void **state)
 	assert_row(c, id, PK_SALE_PAID, "new>creating>awaiting_txid>activating>paid");
 	pk_flow_close(c->flow);
 
-	/* credited once: the same key1 under another sale's ctid is refused */
+	/* credited once: the same key1 under another sale's ctid is refused;
+	 * refused stays open (a person decides) */
 	wavepay_to_txid(c, 8000);
 	submit(c, "1555555555");
-	assert_int_equal(cur(c)->state, PK_SALE_FAILED);
+	assert_int_equal(cur(c)->state, PK_SALE_REFUSED);
 }
 
 static void test_create_refused_retry_same_ctid(void **state)
@@ -665,6 +650,103 @@ static void test_create_refused_retry_same_ctid(void **state)
 	assert_row(c, cur(c)->id, PK_SALE_ABANDONED, "new>creating>abandoned");
 }
 
+/* Run the loop until the client has nothing in flight (background too). */
+static void pump_all(ctx *c)
+{
+	pk_error err;
+	for (int i = 0; i < 200 && gw_client_busy(c->gw); i++) {
+		gw_client_wait(c->gw, NULL, 0, 50, &err);
+		gw_client_process(c->gw, &err);
+	}
+	assert_int_equal(gw_client_busy(c->gw), 0);
+}
+
+static pk_sale_state state_of(ctx *c, int64_t id)
+{
+	pk_sale s;
+	pk_error err;
+	assert_int_equal(pk_journal_get(c->j, id, &s, &err), 0);
+	pk_sale_state st = s.state;
+	pk_sale_clear(&s);
+	return st;
+}
+
+/* Open sales are worked on: a UPI sale the cashier stopped waiting for and
+ * a Wavepay activation whose answer was unusable are asked about again in
+ * the background, in turn, until the gateway's word closes them; the sale
+ * in the foreground is left alone, and old ones are not re-checked. */
+static void test_background_rechecks(void **state)
+{
+	ctx *c = *state;
+	pk_error err;
+	/* UPI: cancelled while processing -> unconfirmed (open) */
+	start_upi(c, 12000);
+	int64_t upi = cur(c)->id;
+	char order[260];
+	snprintf(order, sizeof order, "%s", cur(c)->order_id);
+	assert_int_equal(pk_flow_cancel(c->flow, &err), 0);
+	pump(c);
+	assert_int_equal(state_of(c, upi), PK_SALE_UNCONFIRMED);
+	pk_flow_close(c->flow);
+
+	/* Wavepay: credited, but the answer was `ok` without a deposit */
+	wavepay_to_txid(c, 3000);
+	int64_t wave = cur(c)->id;
+	fault(c, "wavepay_activate", "ok_no_deposit", 1);
+	submit(c, "1444444444");
+	assert_int_equal(state_of(c, wave), PK_SALE_UNKNOWN);
+	pk_flow_close(c->flow);
+
+	pk_flow_set_recheck(c->flow, 10, 3600);
+	long polls = stat_count(c, "upi_status"), acts = stat_count(c, "wavepay_activate");
+	advance(c, 9); /* gentle: nothing before the interval */
+	pump_all(c);
+	assert_int_equal(stat_count(c, "upi_status"), polls);
+	assert_int_equal(stat_count(c, "wavepay_activate"), acts);
+
+	/* the first round asks the UPI order: still processing, stays open */
+	advance(c, 1);
+	pump_all(c);
+	assert_int_equal(stat_count(c, "upi_status"), polls + 1);
+	assert_int_equal(state_of(c, upi), PK_SALE_UNCONFIRMED);
+
+	/* the next asks the Wavepay sale: the identical activation, credited */
+	advance(c, 10);
+	pump_all(c);
+	assert_int_equal(stat_count(c, "wavepay_activate"), acts + 1);
+	assert_int_equal(state_of(c, wave), PK_SALE_PAID);
+	assert_row(c, wave, PK_SALE_PAID, "new>creating>awaiting_txid>activating>unknown>paid");
+
+	/* the customer pays the UPI order: the next round sees it */
+	settle_order(c, order, "success");
+	advance(c, 10);
+	pump_all(c);
+	assert_int_equal(state_of(c, upi), PK_SALE_PAID);
+	assert_row(c, upi, PK_SALE_PAID, "new>creating>awaiting_payment>unconfirmed>paid");
+
+	/* nothing open: no more requests */
+	polls = stat_count(c, "upi_status");
+	advance(c, 30);
+	pump_all(c);
+	assert_int_equal(stat_count(c, "upi_status"), polls);
+
+	/* older than open_sale_max_age: listed for a person, not re-checked */
+	start_upi(c, 13000);
+	int64_t old = cur(c)->id;
+	assert_int_equal(pk_flow_cancel(c->flow, &err), 0);
+	pump(c);
+	pk_flow_close(c->flow);
+	pk_flow_set_recheck(c->flow, 10, 60);
+	advance(c, 61);
+	pump_all(c);
+	polls = stat_count(c, "upi_status");
+	advance(c, 20);
+	pump_all(c);
+	assert_int_equal(stat_count(c, "upi_status"), polls);
+	assert_int_equal(state_of(c, old), PK_SALE_UNCONFIRMED);
+	assert_true(pk_state_is_listed(state_of(c, old)));
+}
+
 static void test_one_sale_at_a_time(void **state)
 {
 	ctx *c = *state;
@@ -676,7 +758,7 @@ static void test_one_sale_at_a_time(void **state)
 	assert_non_null(cur(c));
 	assert_int_equal(pk_flow_cancel(c->flow, &err), 0);
 	pump(c);
-	assert_int_equal(cur(c)->state, PK_SALE_CANCELLED);
+	assert_int_equal(cur(c)->state, PK_SALE_UNCONFIRMED); /* still processing */
 	assert_int_equal(pk_flow_start_upi(c->flow, 0, "x", PK_LANG_EN, &err), -1);
 	assert_int_equal(err.kind, PK_ERR_INVALID);
 	pk_sale_list all;
@@ -707,6 +789,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_refused_retry_same_ctid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_sale_at_a_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_background_rechecks, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();

@@ -191,7 +191,9 @@ static void test_transition_table(void **state)
 	assert_true(pk_state_can(U, PK_SALE_CREATING, PK_SALE_ABANDONED));
 	assert_true(pk_state_can(U, PK_SALE_AWAITING_PAYMENT, PK_SALE_PAID));
 	assert_true(pk_state_can(U, PK_SALE_AWAITING_PAYMENT, PK_SALE_FAILED));
-	assert_true(pk_state_can(U, PK_SALE_AWAITING_PAYMENT, PK_SALE_CANCELLED));
+	/* only the gateway or a person decides: a cancel leaves it unconfirmed */
+	assert_false(pk_state_can(U, PK_SALE_AWAITING_PAYMENT, PK_SALE_CANCELLED));
+	assert_true(pk_state_can(U, PK_SALE_UNCONFIRMED, PK_SALE_CANCELLED));
 	assert_true(pk_state_can(U, PK_SALE_AWAITING_PAYMENT, PK_SALE_UNCONFIRMED));
 	assert_true(pk_state_can(U, PK_SALE_UNCONFIRMED, PK_SALE_AWAITING_PAYMENT));
 	assert_true(pk_state_can(U, PK_SALE_UNCONFIRMED, PK_SALE_PAID));
@@ -202,10 +204,23 @@ static void test_transition_table(void **state)
 	assert_true(pk_state_can(W, PK_SALE_ACTIVATING, PK_SALE_PAID));
 	assert_true(pk_state_can(W, PK_SALE_ACTIVATING, PK_SALE_PENDING));
 	assert_true(pk_state_can(W, PK_SALE_ACTIVATING, PK_SALE_NOT_FOUND));
-	assert_true(pk_state_can(W, PK_SALE_ACTIVATING, PK_SALE_FAILED));
+	/* no activation answer proves that no money moved */
+	assert_false(pk_state_can(W, PK_SALE_ACTIVATING, PK_SALE_FAILED));
+	assert_false(pk_state_can(W, PK_SALE_ACTIVATING, PK_SALE_CANCELLED));
+	assert_true(pk_state_can(W, PK_SALE_ACTIVATING, PK_SALE_REFUSED));
+	assert_true(pk_state_can(W, PK_SALE_ACTIVATING, PK_SALE_UNKNOWN));
 	assert_true(pk_state_can(W, PK_SALE_NOT_FOUND, PK_SALE_ACTIVATING));
 	assert_true(pk_state_can(W, PK_SALE_PENDING, PK_SALE_ACTIVATING));
-	assert_true(pk_state_can(W, PK_SALE_FAILED, PK_SALE_ACTIVATING));
+	assert_false(pk_state_can(W, PK_SALE_FAILED, PK_SALE_ACTIVATING));
+	assert_true(pk_state_can(W, PK_SALE_REFUSED, PK_SALE_ACTIVATING));
+	assert_true(pk_state_can(W, PK_SALE_UNKNOWN, PK_SALE_ACTIVATING));
+	/* every listed state: a person may close it as not paid */
+	for (int s = 0; s < PK_SALE__COUNT; s++) {
+		if (!pk_state_is_listed((pk_sale_state)s))
+			continue;
+		pk_method m = s == PK_SALE_UNCONFIRMED ? U : W;
+		assert_true(pk_state_can(m, (pk_sale_state)s, PK_SALE_CANCELLED));
+	}
 	for (int s = 0; s < PK_SALE__COUNT; s++)
 		assert_true(pk_state_can(U, (pk_sale_state)s, (pk_sale_state)s));
 
@@ -222,7 +237,9 @@ static void test_transition_table(void **state)
 	assert_false(pk_state_can(W, PK_SALE_AWAITING_TXID, PK_SALE_PAID));
 	assert_false(pk_state_can(W, PK_SALE_ABANDONED, PK_SALE_CREATING));
 	assert_false(pk_state_can(W, PK_SALE_ACTIVATING, PK_SALE_UNCONFIRMED));
-	assert_false(pk_state_can(W, PK_SALE_PENDING, PK_SALE_PAID));
+	/* a background re-check of a pending sale is the same activation: its answer lands directly */
+	assert_true(pk_state_can(W, PK_SALE_PENDING, PK_SALE_PAID));
+	assert_false(pk_state_can(W, PK_SALE_PENDING, PK_SALE_FAILED));
 	assert_false(pk_state_can(U, PK_SALE__COUNT, PK_SALE_PAID));
 }
 

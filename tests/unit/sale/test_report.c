@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "journal/journal.h"
 #include "sale/report.h"
 
 typedef struct fx {
-	char dir[64];
-	char path[128];
+	pk_tmpjournal t;
 	pk_journal *j;
 	time_t day_from, day_to;
 } fx;
@@ -25,13 +25,10 @@ static int setup(void **state)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	fx *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/pk-report-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f || pk_tmpjournal_open(&f->t, "report"))
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/j.db", f->dir);
+	f->j = f->t.j;
 	pk_error err;
-	if (pk_journal_open(&f->j, f->path, &err))
-		return -1;
 	if (pk_report_day("2026-03-10", 0, &f->day_from, &f->day_to, &err))
 		return -1;
 	*state = f;
@@ -41,14 +38,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	pk_journal_close(f->j);
-	char p[200];
-	const char *suffix[] = { "", "-wal", "-shm" };
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	pk_tmpjournal_close(&f->t);
 	free(f);
 	return 0;
 }
