@@ -115,6 +115,8 @@ static const char *screen_for_state(pk_sale_state st)
 		return "upi_qr";
 	case PK_SALE_AWAITING_TXID:
 	case PK_SALE_ACTIVATING:
+	case PK_SALE_REFUSED:
+	case PK_SALE_UNKNOWN:
 		return "wavepay";
 	default:
 		return "result";
@@ -375,7 +377,7 @@ static void idle_check(pk_app *app)
 		return;
 	pk_flow_view v;
 	pk_flow_view_get(app->flow, &v);
-	if (v.sale && !pk_state_is_final(v.sale->state) && !pk_state_is_open(v.sale->state))
+	if (v.sale && pk_state_in_progress(v.sale->state))
 		return;
 	app->last_key_ms = app->now_ms;
 	if (app->log)
@@ -396,7 +398,8 @@ static pk_screen *first_screen(pk_app *app, const pk_app_options *o)
 	}
 	if (o->recovery) {
 		const pk_recovery_report *r = o->recovery;
-		if (r->resumed || r->abandoned || r->reactivated || r->unconfirmed)
+		if (r->resumed || r->abandoned || r->reactivated || r->unconfirmed ||
+		    r->waiting_id || r->unknown)
 			return pk_recovery_new();
 	}
 	return pk_home_new();

@@ -9,7 +9,8 @@
 #include "ui/screen.h"
 
 typedef struct home {
-	int open_count;   /* sales pending / unconfirmed / not found */
+	int open_count;   /* sales listed under open sales (the state table) */
+	unsigned version; /* the flow's version when it was counted */
 } home;
 
 static void home_enter(pk_screen *s, pk_app *app)
@@ -17,12 +18,26 @@ static void home_enter(pk_screen *s, pk_app *app)
 	home *h = s->priv;
 	pk_sale_list list = { 0 };
 	pk_error err;
-	unsigned mask = (1u << PK_SALE_PENDING) | (1u << PK_SALE_UNCONFIRMED) |
-			(1u << PK_SALE_NOT_FOUND);
+	pk_flow_view v;
+	pk_flow_view_get(app->flow, &v);
+	h->version = v.version;
+	unsigned mask = pk_state_mask(pk_state_is_listed);
 	h->open_count = 0;
 	if (pk_journal_list_states(app->journal, mask, &list, &err) == 0)
 		h->open_count = (int)list.count;
 	pk_sale_list_free(&list);
+}
+
+/* A background re-check closed (or moved) an open sale: count again. */
+static int home_tick(pk_screen *s, pk_app *app)
+{
+	home *h = s->priv;
+	pk_flow_view v;
+	pk_flow_view_get(app->flow, &v);
+	if (v.version == h->version)
+		return PK_KEY_UNUSED;
+	home_enter(s, app);
+	return PK_KEY_REDRAW;
 }
 
 static void home_draw(pk_screen *s, pk_app *app, int rows, int cols)
@@ -113,6 +128,7 @@ static const pk_screen_ops home_ops = {
 	.enter = home_enter,
 	.draw = home_draw,
 	.key = home_key,
+	.tick = home_tick,
 };
 
 pk_screen *pk_home_new(void)

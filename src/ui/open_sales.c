@@ -23,8 +23,7 @@ static void load(open_sales *o, pk_app *app)
 	pk_sale_list_free(&o->list);
 	memset(&o->list, 0, sizeof o->list);
 	pk_error err;
-	unsigned mask = (1u << PK_SALE_PENDING) | (1u << PK_SALE_UNCONFIRMED) |
-			(1u << PK_SALE_NOT_FOUND);
+	unsigned mask = pk_state_mask(pk_state_is_listed);
 	if (pk_journal_list_states(app->journal, mask, &o->list, &err) < 0)
 		snprintf(o->error, sizeof o->error, "%s", err.msg);
 	if (o->sel >= (int)o->list.count)
@@ -69,8 +68,28 @@ static void open_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	if (o->error[0])
 		pk_draw_wrap(rows - 3, x, w, 2, o->error, pk_role_attr(PK_ROLE_BAD), 0);
 	static const pk_hint hints[] = { { "Enter", N_("Check now") }, { "+/-", N_("Move") },
-					 { "Esc", N_("Back") } };
-	pk_chrome_hints(app, rows - 1, 0, cols, hints, 3);
+					 { "/", N_("Close as not paid") }, { "Esc", N_("Back") } };
+	pk_chrome_hints(app, rows - 1, 0, cols, hints, 4);
+}
+
+/* A person's decision, after the question: the sale ends cancelled, the
+ * history saying who (this counter's cashier) and why. */
+static void close_yes(pk_app *app, void *ud)
+{
+	open_sales *o = ud;
+	if (o->sel >= (int)o->list.count)
+		return;
+	char who[PK_LABEL_MAX + 32];
+	snprintf(who, sizeof who, "%s at %s", app->unlocked ? "the supervisor" : "the cashier",
+		 app->cfg->label);
+	pk_error err;
+	if (pk_flow_close_unpaid(app->flow, o->list.items[o->sel].id, who,
+				 "the customer did not pay", &err) < 0) {
+		snprintf(o->error, sizeof o->error, "%s", err.msg);
+		load(o, app);
+		return;
+	}
+	pk_app_follow_sale(app);
 }
 
 static int open_key(pk_screen *s, pk_app *app, int key)
@@ -90,6 +109,13 @@ static int open_key(pk_screen *s, pk_app *app, int key)
 		return PK_KEY_REDRAW;
 	case PK_K_ESC:
 		pk_app_home(app);
+		return PK_KEY_HANDLED;
+	case '/':
+		if (o->list.count == 0)
+			return PK_KEY_HANDLED;
+		pk_app_ask(app, pk_confirm_new(_("Close this sale as not paid? Only when you are "
+						 "sure the customer did not pay."),
+					       close_yes, o));
 		return PK_KEY_HANDLED;
 	case PK_K_ENTER:
 		if (o->list.count == 0)

@@ -123,13 +123,21 @@ static void result_draw(pk_screen *s, pk_app *app, int rows, int cols)
 		if (sale->message[0])
 			y += pk_draw_wrap(y, x, w, 4, sale->message, A_NORMAL, 1);
 		break;
-	case PK_SALE_ABANDONED:
+	case PK_SALE_ABANDONED: {
+		/* Why (e.g. the link asked another amount), in today's language. */
+		char why[PK_ERR_MSG_MAX];
+		const char *reason = v.last_error && v.last_error->kind != PK_OK
+					     ? pk_error_text(v.last_error, why, sizeof why)
+					     : sale->message;
+		if (reason[0])
+			y += pk_draw_wrap(y, x, w, 3, reason, pk_role_attr(PK_ROLE_WARN), 1);
 		y += pk_draw_wrap(y, x, w, 2, _("Nothing was charged"), A_NORMAL, 1);
 		break;
+	}
 	case PK_SALE_UNCONFIRMED:
 		y += pk_draw_wrap(y, x, w, 4,
-				  _("The customer may still pay. This sale stays open: check it "
-				    "later under Open sales."),
+				  _("Stopped waiting. If the customer pays now, it will show as paid: "
+				    "this sale stays open under Open sales."),
 				  A_NORMAL, 1);
 		break;
 	case PK_SALE_PENDING:

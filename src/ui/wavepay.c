@@ -21,10 +21,23 @@ typedef struct wavepay_screen {
 	char error[PK_ERR_MSG_MAX];
 } wavepay_screen;
 
+/* The activation got no usable answer (or could not be sent): not known
+ * yet; Enter sends the identical one again, Esc leaves it open. */
 static bool stuck(const pk_flow_view *v)
 {
-	return v->sale && v->sale->state == PK_SALE_ACTIVATING && !v->busy && v->last_error &&
+	if (!v->sale || v->busy)
+		return false;
+	if (v->sale->state == PK_SALE_UNKNOWN)
+		return true;
+	return v->sale->state == PK_SALE_ACTIVATING && v->last_error &&
 	       v->last_error->kind != PK_OK;
+}
+
+/* The gateway refused the ID, or did not find it: the cashier corrects it
+ * (or sends the same again), or leaves the sale open. */
+static bool correcting(const wavepay_screen *w, const pk_sale *sale)
+{
+	return sale->state == PK_SALE_REFUSED || (w->correcting && sale->state == PK_SALE_NOT_FOUND);
 }
 
 static void wavepay_draw(pk_screen *s, pk_app *app, int rows, int cols)
@@ -62,6 +75,11 @@ static void wavepay_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	if (w->correcting && sale->state == PK_SALE_NOT_FOUND)
 		y += pk_draw_wrap(y, x, tw, 2, _("Transaction not found - check the ID"),
 				  pk_role_attr(PK_ROLE_WARN), 0);
+	if (sale->state == PK_SALE_REFUSED)
+		y += pk_draw_wrap(y, x, tw, 2,
+				  pk_fmt(buf, sizeof buf, _("Transaction ID refused: %s"),
+					 sale->message[0] ? sale->message : "-"),
+				  pk_role_attr(PK_ROLE_WARN), 0);
 	const char *label = _("Transaction ID:");
 	int lw = pk_draw_text(y, x, tw, label, A_BOLD);
 	int fx = x + lw + 1;
@@ -70,15 +88,26 @@ static void wavepay_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	pk_field_draw(&w->field, y, fx, 14);
 	y += 2;
 
-	if (sale->state == PK_SALE_ACTIVATING) {
+	if (sale->state == PK_SALE_ACTIVATING || sale->state == PK_SALE_UNKNOWN) {
 		if (stuck(&v)) {
-			y += pk_draw_wrap(y, x, tw, 2, _("Could not reach the gateway"),
+			bool have_err = v.last_error && v.last_error->kind != PK_OK;
+			bool transport = have_err && pk_err_is_transport(v.last_error->kind);
+			y += pk_draw_wrap(y, x, tw, 2,
+					  transport ? _("Could not reach the gateway")
+						    : _("The gateway's answer cannot be used"),
 					  pk_role_attr(PK_ROLE_BAD), 0);
 			char text[PK_ERR_MSG_MAX];
-			y += pk_draw_wrap(y, x, tw, 2, pk_error_text(v.last_error, text, sizeof text),
+			y += pk_draw_wrap(y, x, tw, 2,
+					  have_err ? pk_error_text(v.last_error, text, sizeof text)
+						   : sale->message,
 					  A_NORMAL, 0);
-			static const pk_hint hints[] = { { "Enter", N_("Try again") } };
-			pk_chrome_hints(app, rows - 1, 0, cols, hints, 1);
+			y += pk_draw_wrap(y, x, tw, 2,
+					  _("Not known yet: the sale stays open until the gateway "
+					    "answers or you close it."),
+					  pk_role_attr(PK_ROLE_WARN), 0);
+			static const pk_hint hints[] = { { "Enter", N_("Try again") },
+							 { "Esc", N_("Leave it open") } };
+			pk_chrome_hints(app, rows - 1, 0, cols, hints, 2);
 		} else {
 			pk_draw_text(y, x, tw,
 				     pk_fmt(buf, sizeof buf, "%s %s", pk_spinner(app->now_ms),
@@ -94,7 +123,7 @@ static void wavepay_draw(pk_screen *s, pk_app *app, int rows, int cols)
 					 { "Esc", N_("Customer did not pay") } };
 	static const pk_hint hints_fix[] = { { "Enter", N_("Check") },
 					     { "Esc", N_("Leave it open") } };
-	pk_chrome_hints(app, rows - 1, 0, cols, w->correcting ? hints_fix : hints, 2);
+	pk_chrome_hints(app, rows - 1, 0, cols, correcting(w, sale) ? hints_fix : hints, 2);
 }
 
 static void not_paid(pk_app *app, void *ud)
@@ -116,10 +145,14 @@ static int wavepay_key(pk_screen *s, pk_app *app, int key)
 	if (!v.sale)
 		return PK_KEY_UNUSED;
 	pk_error err;
-	if (v.sale->state == PK_SALE_ACTIVATING) {
+	if (v.sale->state == PK_SALE_ACTIVATING || v.sale->state == PK_SALE_UNKNOWN) {
 		if (key == PK_K_ENTER && stuck(&v)) {
 			pk_flow_retry(app->flow, &err);
 			return PK_KEY_REDRAW;
+		}
+		if (key == PK_K_ESC && stuck(&v)) {
+			pk_app_home(app); /* stays open (not known yet) */
+			return PK_KEY_HANDLED;
 		}
 		return PK_KEY_UNUSED;
 	}
@@ -139,8 +172,8 @@ static int wavepay_key(pk_screen *s, pk_app *app, int key)
 		return PK_KEY_REDRAW;
 	}
 	if (key == PK_K_ESC) {
-		if (w->correcting) {
-			/* The sale stays open (not found); it can be re-checked later. */
+		if (correcting(w, v.sale)) {
+			/* The sale stays open; it can be re-checked later. */
 			pk_app_home(app);
 			return PK_KEY_HANDLED;
 		}
