@@ -1,9 +1,11 @@
 # flows.sh - the outcomes the smoke tests do not reach, each read off the
 # real screen and checked in the journal: a UPI payment the cashier cancels
-# (the sale ends cancelled, polling stops), one the customer never confirms
-# (poll_timeout -> "Not confirmed yet" with the order id, not failed), a
-# create the gateway answers with HTTP 500 (the sale is refused, nothing
-# charged), and Wavepay "pending" and "fail" (the gateway's own message).
+# while the gateway still says processing (the sale stays open as "Not
+# confirmed yet", never "Cancelled"; polling stops), one the customer never
+# confirms (poll_timeout -> "Not confirmed yet" with the order id, not
+# failed), a create the gateway answers with HTTP 500 (no QR, nothing
+# charged), and Wavepay "pending" and "fail" (the gateway's own message;
+# the sale stays open: the customer paid the wallet before the ID).
 source "$(dirname "$0")/lib.sh"
 e2e_init
 
@@ -26,7 +28,7 @@ _polls_stopped() {
 sandbox_start
 kiosk_start -- --poll-timeout 10 --poll-interval 1
 
-step "UPI: the cashier cancels"
+step "UPI: the cashier cancels while the gateway says processing"
 wait_for "Choose the payment"
 keys 2
 wait_for "Amount in INR"
@@ -42,9 +44,11 @@ assert_screen "Scan with any UPI app"
 keys Escape
 wait_for "Cancel this payment?"
 keys Enter                        # yes
-wait_for "Cancelled" 10
-[ "$(journal_sql "select state from sales where order_id = '$order'")" = cancelled ] ||
-	fail "the journal does not say cancelled"
+wait_for "Not confirmed yet" 10   # the final check said processing
+assert_screen "If the customer pays now, it will show as paid"
+refute_screen "Cancelled"
+[ "$(journal_sql "select state from sales where order_id = '$order'")" = unconfirmed ] ||
+	fail "the journal does not say unconfirmed"
 polls=$(history_rows)
 before=$(upi_polls)
 [ -n "$before" ] || fail "the sandbox's stats have no upi_status count"
@@ -105,10 +109,12 @@ keys 2 5 0 0 Enter
 wait_for "Transaction ID:"
 type_text "5234567890"
 keys Enter
-wait_for "Transaction declined" 10
-[ "$(last_sale state)" = failed ] || fail "the journal does not say failed"
-keys Enter
+wait_for "Transaction ID refused: Transaction declined" 10
+[ "$(last_sale state)" = refused ] || fail "the journal does not say refused"
+assert_screen "Leave it open"
+keys Escape                       # leave it open: a person decides later
 wait_for "Choose the payment"
+assert_screen "4 open sales"      # cancelled-processing, unconfirmed, pending, refused
 keys Escape
 kiosk_wait_exit 10
 [ "$KIOSK_STATUS" = 0 ] || fail "exit status $KIOSK_STATUS"
