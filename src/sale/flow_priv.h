@@ -75,6 +75,8 @@ bool upi_status_decides(const gw_result *res, pk_sale_state *to, const char **no
 void recheck_tick(pk_flow *f);
 /* The foreground takes sale_id over: forget a background request for it. */
 void recheck_forget(pk_flow *f, int64_t sale_id);
+/* The answer to the background request about f->bg.sale_id. */
+void recheck_done(void *ud, const gw_result *res);
 
 /* wavepay.c */
 /* The state an activation answer records (the decision table). */

@@ -30,7 +30,7 @@ void recheck_forget(pk_flow *f, int64_t sale_id)
 
 /* The gateway answered about a sale nobody is looking at: record what the
  * decision table says, if it moves the sale. */
-static void bg_done(void *ud, const gw_result *res)
+void recheck_done(void *ud, const gw_result *res)
 {
 	pk_flow *f = ud;
 	int64_t id = f->bg.sale_id;
@@ -76,8 +76,8 @@ static gw_req_id ask(pk_flow *f, const pk_sale *s, pk_error *err)
 	f->bg.sale_id = s->id;
 	f->bg.last_id = s->id;
 	return s->method == PK_METHOD_UPI
-		       ? gw_upi_status(f->gw, s->order_id, bg_done, f, err)
-		       : gw_wavepay_activate(f->gw, s->label, s->key1, s->amount, s->ctid, bg_done, f,
+		       ? gw_upi_status(f->gw, s->order_id, recheck_done, f, err)
+		       : gw_wavepay_activate(f->gw, s->label, s->key1, s->amount, s->ctid, recheck_done, f,
 					     err);
 }
 

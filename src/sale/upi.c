@@ -178,6 +178,8 @@ void upi_on_status(pk_flow *f, const gw_result *res)
 {
 	pk_sale_state to;
 	const char *note;
+	if (f->sale.state != PK_SALE_AWAITING_PAYMENT)
+		return; /* a late answer: the sale moved on */
 	if (f->cancelling) {
 		/* Only the gateway's word decides: anything else leaves the sale
 		 * open (the customer may be approving it right now). */
@@ -189,7 +191,7 @@ void upi_on_status(pk_flow *f, const gw_result *res)
 			       "the cashier stopped waiting; not decided by the gateway");
 		return;
 	}
-	if (f->sale.state != PK_SALE_AWAITING_PAYMENT || !f->polling)
+	if (!f->polling)
 		return;
 	if (upi_status_decides(res, &to, &note)) {
 		finish(f, to, res, note);
