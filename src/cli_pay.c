@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -28,6 +27,7 @@
 #include "layout/qr.h"
 #include "receipt/receipt.h"
 #include "sale/salelog.h"
+#include "sale/pump.h"
 #include "session.h"
 
 #define PAY_RETRIES 3          /* transport failures retried before giving up */
@@ -40,7 +40,6 @@ typedef struct pay_run {
 	bool json;
 	pk_method method;
 	pk_session s;
-	int sfd;
 	bool stdin_open;
 	char line[512];
 	size_t line_len;
@@ -375,7 +374,8 @@ static bool settled(const pay_run *p, const pk_sale *sale)
 	 * retries and pay_unknown_after). */
 	if (p->ours && sale->state == PK_SALE_UNKNOWN)
 		return false;
-	return !(p->ours && wants_txid(sale) && p->stdin_open);
+	/* (at the end of the input settle() stops, saying so, the sale open) */
+	return !(p->ours && wants_txid(sale));
 }
 
 /* A payment could have been made: a QR or a wallet was shown. */
@@ -478,30 +478,21 @@ static int settle(pay_run *p)
 		}
 
 		int timeout = 1000;
-		int ft = pk_flow_timeout_ms(p->s.flow);
-		if (ft >= 0 && ft < timeout)
-			timeout = ft;
 		if (p->retry_at_ms)
 			timeout = timeout < 100 ? timeout : 100;
 		/* stdin is read only when a transaction ID is asked for: what a
 		 * till writes ahead waits in the pipe until then. */
 		bool want_input = p->stdin_open && wants_input(p, v.sale) &&
 				  (!v.busy || wants_training_outcome(p, v.sale));
-		struct pollfd fds[2] = { { .fd = p->sfd, .events = POLLIN },
-					 { .fd = want_input ? STDIN_FILENO : -1, .events = POLLIN } };
+		struct pollfd in = { .fd = want_input ? STDIN_FILENO : -1, .events = POLLIN };
+		pk_pump_wake wake;
 		pk_error err;
-		if (gw_client_wait(p->s.gw, fds, 2, timeout, &err) < 0) {
-			fds[0].revents = fds[1].revents = 0;
-			poll(fds, 2, timeout);
+		pk_pump_step(p->s.pump, &in, 1, timeout, &wake, &err);
+		for (int i = 0; i < wake.nsignals; i++) {
+			pk_flow_view_get(p->s.flow, &v);
+			on_signal(p, v.sale);
 		}
-		if (fds[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			while (read(p->sfd, &si, sizeof si) == (ssize_t)sizeof si)
-				on_signal(p, v.sale);
-		}
-		gw_client_process(p->s.gw, &err);
-		pk_flow_tick(p->s.flow, &err);
-		if (want_input && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
+		if (want_input && (in.revents & (POLLIN | POLLHUP | POLLERR)))
 			read_stdin(p);
 	}
 }
@@ -561,7 +552,6 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 	memset(&p, 0, sizeof p);
 	p.cfg = cfg;
 	p.log = log;
-	p.sfd = -1;
 	const char *amount_text = NULL, *label_text = NULL, *method = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -605,23 +595,11 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 	if (pk_label_normalise(label_text ? label_text : cfg->label, label, sizeof label, &err) < 0)
 		return usage_error(err.msg);
 
-	/* Quit signals come through a signalfd (before the sandbox is spawned). */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	p.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (p.sfd < 0) {
-		fprintf(stderr, "paykiosk: %s\n", strerror(errno));
-		return PK_PAY_EXIT_RUNTIME;
-	}
+	/* The session blocks the quit signals (the pump reads them) before
+	 * the training sandbox is spawned. */
 	int status = PK_PAY_EXIT_RUNTIME;
 	if (pk_session_open(&p.s, cfg, journal_given, log, &err) < 0) {
 		note(&p, "error", err.msg);
-		close(p.sfd);
 		return err.kind == PK_ERR_CONFIG ? PK_PAY_EXIT_USAGE : PK_PAY_EXIT_RUNTIME;
 	}
 	if (p.s.recover_err.kind != PK_OK) {
@@ -662,6 +640,7 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 		emit_stopped(&p);
 		goto out;
 	}
+	emit_stopped(&p); /* (only if its last line did not say final) */
 	pk_flow_view_get(p.s.flow, &v);
 	if (v.sale) {
 		status = exit_for(v.sale->state);
@@ -671,6 +650,5 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 out:
 	pk_flow_set_observer(p.s.flow, NULL);
 	pk_session_close(&p.s);
-	close(p.sfd);
 	return status;
 }

@@ -10,7 +10,7 @@
 
 #include <curl/curl.h>
 
-#include "app.h"
+#include "ui/app.h"
 #include "cli_pay.h"
 #include "cli_qr.h"
 #include "cli_recheck.h"
@@ -71,11 +71,8 @@ static int run_kiosk(pk_config *cfg, const struct hidden *h, pk_log *log)
 			  "'paykiosk set-pin'"));
 		return EXIT_USAGE;
 	}
-	/* Before any thread or child exists: quit signals go to the signalfd. */
-	if (pk_app_block_signals(&err) < 0) {
-		fprintf(stderr, "paykiosk: %s\n", err.msg);
-		return EXIT_RUNTIME;
-	}
+	/* The session blocks the quit signals before any thread or child
+	 * exists: the pump reads them. */
 	if (pk_session_open(&session, cfg, h->journal_given, log, &err) < 0) {
 		fprintf(stderr, "paykiosk: %s\n", err.msg);
 		pk_log_event(log, PK_LOG_ERR, "stop", "status=%d kind=%s",
@@ -88,8 +85,7 @@ static int run_kiosk(pk_config *cfg, const struct hidden *h, pk_log *log)
 	pk_app_options ao = {
 		.cfg = cfg,
 		.flow = session.flow,
-		.journal = session.journal,
-		.gw = session.gw,
+		.pump = session.pump,
 		.training = cfg->training,
 		.exit_after_first_frame = h->exit_after_first_frame,
 		.recovery = &session.recovery,

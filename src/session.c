@@ -13,6 +13,8 @@ int pk_session_open(pk_session *s, const pk_config *cfg, bool journal_given, pk_
 	memset(s, 0, sizeof *s);
 	s->training.stdin_fd = s->training.stdout_fd = -1;
 	pk_error_clear(&s->recover_err);
+	if (pk_pump_block_signals(err) < 0)
+		return -1;
 
 	const char *api_url = cfg->api_url;
 	const char *secret = cfg->secret;
@@ -44,6 +46,8 @@ int pk_session_open(pk_session *s, const pk_config *cfg, bool journal_given, pk_
 				      .poll_timeout_s = cfg->poll_timeout };
 	if (pk_flow_new(&s->flow, s->journal, s->gw, &settings, &pk_clock_system, err) < 0)
 		goto fail;
+	if (pk_pump_open(&s->pump, s->gw, s->flow, err) < 0)
+		goto fail;
 	pk_flow_observer obs = pk_salelog_observer(log);
 	pk_flow_set_observer(s->flow, &obs);
 	pk_log_event(log, PK_LOG_NOTICE, "journal", "path=%s training=%d", jpath,
@@ -69,6 +73,7 @@ fail:
 
 void pk_session_close(pk_session *s)
 {
+	pk_pump_close(s->pump);
 	pk_flow_free(s->flow);
 	gw_client_free(s->gw);
 	pk_journal_close(s->journal);

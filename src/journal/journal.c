@@ -608,16 +608,6 @@ int pk_journal_get(pk_journal *j, int64_t id, pk_sale *out, pk_error *err)
 	return ret;
 }
 
-void pk_sale_list_free(pk_sale_list *list)
-{
-	if (!list)
-		return;
-	for (size_t i = 0; i < list->count; i++)
-		pk_sale_clear(&list->items[i]);
-	free(list->items);
-	list->items = NULL;
-	list->count = 0;
-}
 
 static int read_list(pk_journal *j, sqlite3_stmt *st, pk_sale_list *out, pk_error *err)
 {

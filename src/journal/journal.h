@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "common/error.h"
-#include "journal/record.h"
+#include "model/record.h"
 
 typedef struct pk_journal pk_journal;
 
@@ -33,11 +33,6 @@ int pk_journal_save(pk_journal *j, pk_sale *sale, pk_sale_state to, const char *
 		    pk_error *err);
 int pk_journal_get(pk_journal *j, int64_t id, pk_sale *out, pk_error *err);
 
-typedef struct pk_sale_list {
-	pk_sale *items;
-	size_t count;
-} pk_sale_list;
-void pk_sale_list_free(pk_sale_list *list);
 
 /* Sales whose state is in the mask (bit 1u<<state), newest first. */
 int pk_journal_list_states(pk_journal *j, unsigned state_mask, pk_sale_list *out,

@@ -11,7 +11,7 @@
 
 #include "common/error.h"
 #include "common/i18n.h"
-#include "journal/record.h"
+#include "model/record.h"
 
 #define PK_RECEIPT_MAX_LINES 32
 

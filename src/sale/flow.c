@@ -349,6 +349,11 @@ int pk_flow_recheck(pk_flow *f, int64_t sale_id, pk_error *err)
 	return wavepay_send_activate(f, err);
 }
 
+int pk_flow_list_open(pk_flow *f, pk_sale_list *out, pk_error *err)
+{
+	return pk_journal_list_states(f->journal, pk_state_mask(pk_state_is_listed), out, err);
+}
+
 int pk_flow_close_unpaid(pk_flow *f, int64_t sale_id, const char *who, const char *reason,
 			 pk_error *err)
 {

@@ -5,7 +5,7 @@
  * Network calls go through the gateway client asynchronously; the main
  * loop calls pk_flow_tick() so the UPI status polls run on schedule.
  *
- * The states, what they mean and where each answer leads: journal/record.h
+ * The states, what they mean and where each answer leads: model/record.h
  * (the table) and docs/STATES.md (the decision table).
  * Modules: flow.c (common), upi.c (UPI create + status poll schedule),
  *          wavepay.c (create + activate), recovery.c (start-up), report.c. */
@@ -17,8 +17,12 @@
 #include <time.h>
 
 #include "common/error.h"
-#include "gateway/gateway.h"
-#include "journal/journal.h"
+#include "model/record.h"
+
+/* The controller's own parts, opaque here: whoever includes this header
+ * (the screens) sees sales, not SQLite or HTTP. */
+typedef struct gw_client gw_client;
+typedef struct pk_journal pk_journal;
 
 typedef struct pk_flow pk_flow;
 
@@ -87,6 +91,10 @@ int pk_flow_retry(pk_flow *f, pk_error *err);
 void pk_flow_close(pk_flow *f);
 /* Change the language recorded for the active sale. */
 int pk_flow_set_lang(pk_flow *f, pk_lang lang, pk_error *err);
+
+/* The sales listed under "open sales" (the state table's listed states),
+ * newest first; free with pk_sale_list_free. */
+int pk_flow_list_open(pk_flow *f, pk_sale_list *out, pk_error *err);
 
 /* Re-check an open sale from the journal now (UPI: one status request;
  * Wavepay: re-send the identical activation).  Makes it the active sale. */

@@ -3,6 +3,8 @@
 #ifndef PK_FLOW_PRIV_H
 #define PK_FLOW_PRIV_H
 
+#include "gateway/gateway.h"
+#include "journal/journal.h"
 #include "sale/flow.h"
 
 struct pk_flow {

@@ -1,6 +1,6 @@
 /* recovery.c - start-up, before the home screen: finish what a crash or a
  * power cut left half done, from what the journal knows.  What happens to
- * each state is the table's `restart` column (journal/record.h):
+ * each state is the table's `restart` column (model/record.h):
  *   ABANDON  new / creating: the customer never saw a QR or wallet
  *   POLL     UPI awaiting_payment: polling the same order again (the newest
  *            becomes the active sale), or unconfirmed past its deadline

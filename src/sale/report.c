@@ -6,6 +6,8 @@
 
 #include "common/i18n.h"
 #include "common/money.h"
+#include "journal/journal.h"
+#include "sale/flow_priv.h"
 
 static int row_cmp(const void *a, const void *b)
 {
@@ -68,6 +70,12 @@ int pk_report_totals(pk_journal *j, time_t from, time_t to, pk_totals_row **rows
 	*rows = out;
 	*n = count;
 	return 0;
+}
+
+int pk_flow_totals(pk_flow *f, time_t from, time_t to, pk_totals_row **rows, size_t *n,
+		   pk_error *err)
+{
+	return pk_report_totals(f->journal, from, to, rows, n, err);
 }
 
 int pk_report_day(const char *text, time_t now, time_t *from, time_t *to, pk_error *err)

@@ -10,7 +10,10 @@
 #include <time.h>
 
 #include "common/error.h"
-#include "journal/journal.h"
+#include "model/record.h"
+
+typedef struct pk_journal pk_journal;
+typedef struct pk_flow pk_flow;
 
 typedef struct pk_totals_row {
 	pk_method method;
@@ -27,6 +30,10 @@ typedef struct pk_totals_row {
  * (NULL when *n is 0); free() it. */
 int pk_report_totals(pk_journal *j, time_t from, time_t to, pk_totals_row **rows, size_t *n,
 		     pk_error *err);
+
+/* The same totals from the journal of the flow (the screens' way in). */
+int pk_flow_totals(pk_flow *f, time_t from, time_t to, pk_totals_row **rows, size_t *n,
+		   pk_error *err);
 
 /* The local calendar day "YYYY-MM-DD" as [from, to) wall-clock seconds.
  * text NULL: the day containing now. */

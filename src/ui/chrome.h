@@ -3,7 +3,7 @@
 #ifndef PK_UI_CHROME_H
 #define PK_UI_CHROME_H
 
-#include "app.h"
+#include "ui/app.h"
 
 typedef struct pk_hint {
 	const char *key;    /* "Enter", "Esc", "1" ... (not translated) */

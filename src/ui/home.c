@@ -2,7 +2,6 @@
 #include <stdio.h>
 
 #include "common/i18n.h"
-#include "journal/journal.h"
 #include "ui/chrome.h"
 #include "ui/colors.h"
 #include "ui/draw.h"
@@ -21,9 +20,8 @@ static void home_enter(pk_screen *s, pk_app *app)
 	pk_flow_view v;
 	pk_flow_view_get(app->flow, &v);
 	h->version = v.version;
-	unsigned mask = pk_state_mask(pk_state_is_listed);
 	h->open_count = 0;
-	if (pk_journal_list_states(app->journal, mask, &list, &err) == 0)
+	if (pk_flow_list_open(app->flow, &list, &err) == 0)
 		h->open_count = (int)list.count;
 	pk_sale_list_free(&list);
 }
@@ -67,7 +65,7 @@ static void home_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	items[3].key = " 4 ";
 	items[3].text = _("Sales today");
 	/* Self-service: customers see the payments only, not the shop's sales. */
-	bool locked = app->kiosk && !app->unlocked;
+	bool locked = pk_app_locked(app);
 	int n_items = locked ? 2 : 4;
 	for (int i = 0; i < n_items && y < rows - 2; i++) {
 		pk_draw_text(y, x, 3, items[i].key, pk_role_attr(PK_ROLE_KEY));
@@ -102,28 +100,21 @@ static int home_key(pk_screen *s, pk_app *app, int key)
 	case '2':
 		start_sale(app, PK_METHOD_UPI);
 		return PK_KEY_HANDLED;
-	case '3':
-		if (app->kiosk && !app->unlocked)
-			return PK_KEY_UNUSED; /* the shop's sales are not for customers */
+	case '3': /* (the kiosk lock keeps these from customers: app.c) */
 		pk_app_show(app, pk_open_sales_new());
 		return PK_KEY_HANDLED;
 	case '4':
-		if (app->kiosk && !app->unlocked)
-			return PK_KEY_UNUSED;
 		pk_app_show(app, pk_today_new());
 		return PK_KEY_HANDLED;
 	case PK_K_ESC:
-		if (app->kiosk && !app->unlocked)
-			pk_app_ask(app, pk_unlock_new()); /* leaving needs the PIN */
-		else
-			app->quit = true;
+		app->quit = true;
 		return PK_KEY_HANDLED;
 	default:
 		return PK_KEY_UNUSED;
 	}
 }
 
-static const pk_screen_ops home_ops = {
+const pk_screen_ops pk_home_ops = {
 	.name = "home",
 	.enter = home_enter,
 	.draw = home_draw,
@@ -133,5 +124,5 @@ static const pk_screen_ops home_ops = {
 
 pk_screen *pk_home_new(void)
 {
-	return pk_screen_new(&home_ops, sizeof(home));
+	return pk_screen_new(&pk_home_ops, sizeof(home));
 }

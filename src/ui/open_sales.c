@@ -6,7 +6,6 @@
 
 #include "common/i18n.h"
 #include "common/money.h"
-#include "journal/journal.h"
 #include "ui/chrome.h"
 #include "ui/colors.h"
 #include "ui/draw.h"
@@ -23,8 +22,7 @@ static void load(open_sales *o, pk_app *app)
 	pk_sale_list_free(&o->list);
 	memset(&o->list, 0, sizeof o->list);
 	pk_error err;
-	unsigned mask = pk_state_mask(pk_state_is_listed);
-	if (pk_journal_list_states(app->journal, mask, &o->list, &err) < 0)
+	if (pk_flow_list_open(app->flow, &o->list, &err) < 0)
 		snprintf(o->error, sizeof o->error, "%s", err.msg);
 	if (o->sel >= (int)o->list.count)
 		o->sel = o->list.count ? (int)o->list.count - 1 : 0;

@@ -211,7 +211,7 @@ static int result_tick(pk_screen *s, pk_app *app)
 	return PK_KEY_UNUSED;
 }
 
-static const pk_screen_ops result_ops = {
+const pk_screen_ops pk_result_ops = {
 	.name = "result",
 	.enter = result_enter,
 	.draw = result_draw,
@@ -221,5 +221,5 @@ static const pk_screen_ops result_ops = {
 
 pk_screen *pk_result_new(void)
 {
-	return pk_screen_new(&result_ops, sizeof(result_screen));
+	return pk_screen_new(&pk_result_ops, sizeof(result_screen));
 }

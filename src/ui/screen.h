@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <wchar.h>
 
-#include "app.h"
+#include "ui/app.h"
 
 enum {
 	PK_KEY_UNUSED = 0,
@@ -50,6 +50,15 @@ struct pk_screen {
 /* Text screens need at least this much. */
 #define PK_UI_MIN_COLS 60
 #define PK_UI_MIN_ROWS 18
+
+/* The screens the sale's state picks (ui/app.c routes by these). */
+extern const pk_screen_ops pk_home_ops, pk_wait_ops, pk_upi_qr_ops, pk_wavepay_ops,
+	pk_result_ops;
+/* A screen is known by its ops. */
+static inline bool pk_screen_is(const pk_screen *s, const pk_screen_ops *ops)
+{
+	return s && s->ops == ops;
+}
 
 /* Allocate a screen with zeroed private data of priv_size bytes. */
 pk_screen *pk_screen_new(const pk_screen_ops *ops, size_t priv_size);

@@ -1,5 +1,5 @@
 /* today.c - the day's totals per method, currency and state
- * (pk_report_totals over today's local calendar day). */
+ * (pk_flow_totals over today's local calendar day). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -27,7 +27,7 @@ static void today_enter(pk_screen *s, pk_app *app)
 	time_t from, to;
 	pk_error err;
 	if (pk_report_day(NULL, time(NULL), &from, &to, &err) < 0 ||
-	    pk_report_totals(app->journal, from, to, &t->rows, &t->n, &err) < 0)
+	    pk_flow_totals(app->flow, from, to, &t->rows, &t->n, &err) < 0)
 		snprintf(t->error, sizeof t->error, "%s", err.msg);
 }
 

@@ -238,7 +238,7 @@ static void upi_destroy(pk_screen *s)
 	drop_qr(s->priv);
 }
 
-static const pk_screen_ops upi_ops = {
+const pk_screen_ops pk_upi_qr_ops = {
 	.name = "upi_qr",
 	.draw = upi_draw,
 	.key = upi_key,
@@ -248,5 +248,5 @@ static const pk_screen_ops upi_ops = {
 
 pk_screen *pk_upi_qr_new(void)
 {
-	return pk_screen_new(&upi_ops, sizeof(upi_screen));
+	return pk_screen_new(&pk_upi_qr_ops, sizeof(upi_screen));
 }

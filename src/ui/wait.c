@@ -97,7 +97,7 @@ static int wait_key(pk_screen *s, pk_app *app, int key)
 	return PK_KEY_UNUSED;
 }
 
-static const pk_screen_ops wait_ops = {
+const pk_screen_ops pk_wait_ops = {
 	.name = "wait",
 	.draw = wait_draw,
 	.key = wait_key,
@@ -105,5 +105,5 @@ static const pk_screen_ops wait_ops = {
 
 pk_screen *pk_wait_new(void)
 {
-	return pk_screen_new(&wait_ops, 0);
+	return pk_screen_new(&pk_wait_ops, 0);
 }

@@ -197,7 +197,7 @@ static void wavepay_enter(pk_screen *s, pk_app *app)
 		pk_field_set(&w->field, v.sale->key1);
 }
 
-static const pk_screen_ops wavepay_ops = {
+const pk_screen_ops pk_wavepay_ops = {
 	.name = "wavepay",
 	.enter = wavepay_enter,
 	.draw = wavepay_draw,
@@ -206,7 +206,7 @@ static const pk_screen_ops wavepay_ops = {
 
 pk_screen *pk_wavepay_new(bool correcting)
 {
-	pk_screen *s = pk_screen_new(&wavepay_ops, sizeof(wavepay_screen));
+	pk_screen *s = pk_screen_new(&pk_wavepay_ops, sizeof(wavepay_screen));
 	if (!s)
 		return NULL;
 	wavepay_screen *w = s->priv;

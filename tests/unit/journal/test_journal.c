@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "journal/journal.h"
-#include "journal/record.h"
+#include "model/record.h"
 
 typedef struct fixture {
 	char dir[64];

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fixtures.h"
+#include "gateway/gateway.h"
 #include "journal/journal.h"
 #include "sale/flow.h"
 

@@ -1,7 +1,9 @@
-/* record.c - the sale record, its stable names and the state machine.
+/* record.c - the sale record, its stable names and the state machine
+ * (the model every layer shares: the journal stores it, the controller
+ * moves it, the screens show it).
  * The transition table below is the only place that says which state
  * changes are possible; docs/STATES.md draws the same machine. */
-#include "record.h"
+#include "model/record.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -263,4 +265,15 @@ int pk_ctid_make(const char *label, time_t now, int attempt, char *out, size_t o
 	memcpy(out, label, llen);
 	memcpy(out + llen, suffix, (size_t)slen + 1);
 	return 0;
+}
+
+void pk_sale_list_free(pk_sale_list *list)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < list->count; i++)
+		pk_sale_clear(&list->items[i]);
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
 }

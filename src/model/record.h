@@ -6,6 +6,7 @@
 #define PK_RECORD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -119,6 +120,13 @@ unsigned pk_state_mask(bool (*pred)(pk_sale_state));
 const char *pk_outcome_name(pk_outcome o);
 /* The transition table.  Same state -> same state is allowed (field update). */
 bool pk_state_can(pk_method m, pk_sale_state from, pk_sale_state to);
+
+/* A list of sales (the journal's answers, the open sales). */
+typedef struct pk_sale_list {
+	pk_sale *items;
+	size_t count;
+} pk_sale_list;
+void pk_sale_list_free(pk_sale_list *list);
 
 /* A custom_transaction_id: "<label>-<yyyymmddHHMMSS>-<16 hex random>",
  * label shortened so the whole fits in PK_CTID_MAX; attempt > 1 adds "-a<N>". */

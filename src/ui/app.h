@@ -1,7 +1,10 @@
 /* app.h - the kiosk's event loop and the state the screens share.
- * One loop (app.c) waits on stdin, a signalfd and the gateway's sockets,
- * drives the sale controller, dispatches keys to the current screen and
- * redraws only when something changed. */
+ * One loop (app.c) waits through the pump (sale/pump.h: stdin, the quit
+ * signals and the gateway at once), routes the sale's state to its screen,
+ * dispatches keys (global ones first: the language, the kiosk lock) and
+ * redraws only when something changed.  The UI sees the sale controller
+ * (sale/flow.h), never the journal or the gateway: the build gives src/ui
+ * no way to include them. */
 #ifndef PK_APP_H
 #define PK_APP_H
 
@@ -12,8 +15,8 @@
 #include "common/config.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "journal/journal.h"
 #include "sale/flow.h"
+#include "sale/pump.h"
 
 typedef struct pk_screen pk_screen;
 typedef struct pk_testhook pk_testhook;
@@ -21,7 +24,6 @@ typedef struct pk_testhook pk_testhook;
 typedef struct pk_app {
 	const pk_config *cfg;
 	pk_flow *flow;
-	pk_journal *journal;
 	bool training;           /* trainer keys and the banner */
 	pk_log *log;             /* operational log */
 	bool kiosk;              /* self-service lock (--kiosk) */
@@ -66,8 +68,7 @@ typedef struct pk_app {
 typedef struct pk_app_options {
 	const pk_config *cfg;
 	pk_flow *flow;
-	pk_journal *journal;
-	gw_client *gw;
+	pk_pump *pump;                      /* the loop step (not owned) */
 	bool training;
 	bool exit_after_first_frame;
 	pk_log *log;                        /* operational log (not owned) */
@@ -80,8 +81,6 @@ typedef struct pk_app_options {
  * 1 runtime error).  The caller must have blocked SIGINT/SIGTERM/SIGHUP
  * (pk_app_block_signals) before starting threads or children. */
 int pk_app_run(const pk_app_options *opts, pk_error *err);
-/* Block the quit signals so the loop reads them from a signalfd. */
-int pk_app_block_signals(pk_error *err);
 /* Crash signals restore the terminal then re-raise. */
 void pk_app_install_crash_handlers(void);
 
@@ -94,5 +93,16 @@ void pk_app_ask(pk_app *app, pk_screen *confirm);
 void pk_app_home(pk_app *app);
 /* Show the screen for the active sale's state now. */
 void pk_app_follow_sale(pk_app *app);
+/* The self-service lock: --kiosk and no supervisor PIN given (or it timed
+ * out).  Customers see the payments only; leaving needs the PIN. */
+bool pk_app_locked(const pk_app *app);
+
+/* The loop's parts, for tests without a terminal: set up an app on opts
+ * (no ncurses), take one key as the loop would (global keys, the screen,
+ * then routing), and the idle check at app->now_ms. */
+int pk_app_init(pk_app *app, const pk_app_options *opts, pk_error *err);
+void pk_app_free(pk_app *app);
+void pk_app_take_key(pk_app *app, int key);
+void pk_app_idle_check(pk_app *app);
 
 #endif

@@ -1,10 +1,11 @@
-/* app.c - the loop.  One wait (gw_client_wait = curl_multi_poll) over
- * stdin, a signalfd and the gateway's sockets, with a timeout of at most
- * 100 ms so spinners and countdowns move; then the gateway, the sale
- * controller's timers, the keys, and a redraw only when something changed.
- * Quit signals (INT, TERM, HUP) are blocked and read from the signalfd;
- * crash signals restore the terminal and re-raise. */
-#include "app.h"
+/* app.c - the kiosk's loop and what the screens share.  Each turn one
+ * pump step (sale/pump.h: stdin, the test hook's key FIFO, the quit
+ * signals and the gateway at once, at most 100 ms so spinners and
+ * countdowns move), then the keys (global ones before any screen: the
+ * language, the kiosk lock), routing (the sale's state picks its screen,
+ * here and nowhere else), the idle check, and a redraw only when something
+ * changed.  Crash signals restore the terminal and re-raise. */
+#include "ui/app.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,25 +30,6 @@ static int64_t mono_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void quit_signals(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-}
-
-int pk_app_block_signals(pk_error *err)
-{
-	sigset_t set;
-	quit_signals(&set);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return pk_error_setc(err, PK_ERR_IO, errno, _("Cannot set up signals: %s"),
-				     strerror(errno));
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
 }
 
 /* ncurses' terminal state is the one global we accept: a crash restores the
@@ -105,22 +86,43 @@ void pk_app_home(pk_app *app)
 	pk_app_show(app, pk_home_new());
 }
 
-static const char *screen_for_state(pk_sale_state st)
+static pk_screen *wavepay_screen(void)
+{
+	return pk_wavepay_new(false);
+}
+
+/* Which screen shows a sale in each state: routing's one table. */
+static const struct route {
+	const pk_screen_ops *ops;
+	pk_screen *(*make)(void);
+} routes[] = {
+	{ &pk_wait_ops, pk_wait_new },       /* new, creating: the create in flight */
+	{ &pk_upi_qr_ops, pk_upi_qr_new },   /* awaiting_payment */
+	{ &pk_wavepay_ops, wavepay_screen }, /* the ID, its activation and its open answers */
+	{ &pk_result_ops, pk_result_new },   /* everything else */
+};
+
+static const struct route *route_for(pk_sale_state st)
 {
 	switch (st) {
 	case PK_SALE_NEW:
 	case PK_SALE_CREATING:
-		return "wait";
+		return &routes[0];
 	case PK_SALE_AWAITING_PAYMENT:
-		return "upi_qr";
+		return &routes[1];
 	case PK_SALE_AWAITING_TXID:
 	case PK_SALE_ACTIVATING:
 	case PK_SALE_REFUSED:
 	case PK_SALE_UNKNOWN:
-		return "wavepay";
+		return &routes[2];
 	default:
-		return "result";
+		return &routes[3];
 	}
+}
+
+bool pk_app_locked(const pk_app *app)
+{
+	return app->kiosk && !app->unlocked;
 }
 
 void pk_app_follow_sale(pk_app *app)
@@ -136,26 +138,16 @@ void pk_app_follow_sale(pk_app *app)
 	app->routed_active = true;
 	app->routed_id = v.sale->id;
 	app->routed_state = v.sale->state;
-	const char *want = screen_for_state(v.sale->state);
+	const struct route *want = route_for(v.sale->state);
 	pk_screen *cur = app->next ? app->next : app->screen;
-	if (same_sale && cur && strcmp(cur->ops->name, want) == 0 &&
-	    strcmp(want, "result") != 0) {
+	if (same_sale && pk_screen_is(cur, want->ops) && want->ops != &pk_result_ops) {
 		/* Same screen goes on (keeps what was typed); close a question. */
 		if (app->modal || app->next_modal)
 			pk_app_ask(app, NULL);
 		app->dirty = true;
 		return;
 	}
-	pk_screen *s;
-	if (strcmp(want, "wait") == 0)
-		s = pk_wait_new();
-	else if (strcmp(want, "upi_qr") == 0)
-		s = pk_upi_qr_new();
-	else if (strcmp(want, "wavepay") == 0)
-		s = pk_wavepay_new(false);
-	else
-		s = pk_result_new();
-	pk_app_show(app, s);
+	pk_app_show(app, want->make());
 }
 
 static void apply_pending(pk_app *app)
@@ -310,10 +302,33 @@ static void switch_language(pk_app *app)
 	app->dirty = true;
 }
 
-static void dispatch(pk_app *app, int key)
+/* Keys taken before any screen sees them (tig's global requests): the
+ * language on every screen, and the self-service lock on the home screen
+ * (customers see the payments only; leaving needs the supervisor PIN). */
+static bool global_key(pk_app *app, int key)
 {
 	if (key == '*') {
 		switch_language(app);
+		return true;
+	}
+	if (!pk_app_locked(app) || app->modal || !pk_screen_is(app->screen, &pk_home_ops))
+		return false;
+	switch (key) {
+	case '3': /* open sales and the day's sales are the shop's, */
+	case '4': /* not the customers' */
+		return true;
+	case PK_K_ESC:
+		pk_app_ask(app, pk_unlock_new());
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void dispatch(pk_app *app, int key)
+{
+	if (global_key(app, key)) {
+		app->dirty = true;
 		return;
 	}
 	pk_screen *target = app->modal ? app->modal : app->screen;
@@ -322,9 +337,9 @@ static void dispatch(pk_app *app, int key)
 		app->dirty = true;
 }
 
-static void take_key(pk_app *app, int key)
+void pk_app_take_key(pk_app *app, int key)
 {
-	app->last_key_ms = mono_ms();
+	app->last_key_ms = app->now_ms;
 	app->inputs++;
 	dispatch(app, key);
 	apply_pending(app);
@@ -337,7 +352,7 @@ static void read_keys(pk_app *app)
 	int fifo_keys[256];
 	size_t n = pk_testhook_read_keys(app->hook, fifo_keys, 256);
 	for (size_t i = 0; i < n && !app->quit; i++)
-		take_key(app, fifo_keys[i]);
+		pk_app_take_key(app, fifo_keys[i]);
 	for (int i = 0; i < 256 && !app->quit; i++) {
 		wint_t wc;
 		int rc = wget_wch(stdscr, &wc);
@@ -348,7 +363,7 @@ static void read_keys(pk_app *app)
 			app->dirty = true;
 			continue;
 		}
-		take_key(app, translate_key(rc, wc));
+		pk_app_take_key(app, translate_key(rc, wc));
 	}
 }
 
@@ -357,13 +372,13 @@ static void read_keys(pk_app *app)
 /* Nobody touched the keys for idle_timeout: a sale being typed (nothing
  * sent yet), a report or a question goes back home.  A sale the gateway
  * knows is never dropped this way: its own screens and timers decide. */
-static void idle_check(pk_app *app)
+void pk_app_idle_check(pk_app *app)
 {
 	int64_t idle_ms = (int64_t)app->cfg->idle_timeout * 1000;
 	if (app->now_ms - app->last_key_ms < idle_ms)
 		return;
 	pk_screen *cur = app->next ? app->next : app->screen;
-	bool at_home = cur && strcmp(cur->ops->name, "home") == 0;
+	bool at_home = pk_screen_is(cur, &pk_home_ops);
 	if (app->unlocked) { /* the supervisor walked away: lock again */
 		app->unlocked = false;
 		app->dirty = true;
@@ -405,36 +420,66 @@ static pk_screen *first_screen(pk_app *app, const pk_app_options *o)
 	return pk_home_new();
 }
 
+int pk_app_init(pk_app *app, const pk_app_options *o, pk_error *err)
+{
+	memset(app, 0, sizeof *app);
+	app->cfg = o->cfg;
+	app->flow = o->flow;
+	app->training = o->training;
+	app->log = o->log;
+	app->kiosk = o->cfg->kiosk;
+	app->exit_after_first_frame = o->exit_after_first_frame;
+	if (o->recovery)
+		app->recovery = *o->recovery;
+	app->now_ms = mono_ms();
+	app->last_key_ms = app->now_ms;
+	app->screen = first_screen(app, o);
+	if (!app->screen)
+		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
+	if (app->screen->ops->enter)
+		app->screen->ops->enter(app->screen, app);
+	if (pk_screen_is(app->screen, &pk_home_ops))
+		route(app);
+	apply_pending(app);
+	app->dirty = true;
+	return 0;
+}
+
+void pk_app_free(pk_app *app)
+{
+	pk_screen_free(app->next_modal);
+	pk_screen_free(app->next);
+	pk_screen_free(app->modal);
+	pk_screen_free(app->screen);
+	app->next_modal = app->next = app->modal = app->screen = NULL;
+}
+
+/* The quit signals the pump read: INT, TERM, HUP are a clean stop - but a
+ * locked kiosk leaves only on TERM (the service manager) or HUP (its
+ * terminal is gone), never on an interrupt. */
+static void take_signals(pk_app *app, const pk_pump_wake *wake)
+{
+	for (int i = 0; i < wake->nsignals; i++) {
+		if (!(app->kiosk && wake->signals[i] == SIGINT))
+			app->quit = true;
+		else if (app->log)
+			pk_log_event(app->log, PK_LOG_NOTICE, "kiosk_ignored", "signal=INT");
+	}
+}
+
 int pk_app_run(const pk_app_options *o, pk_error *err)
 {
 	pk_app app;
-	memset(&app, 0, sizeof app);
-	app.cfg = o->cfg;
-	app.flow = o->flow;
-	app.journal = o->journal;
-	app.training = o->training;
-	app.log = o->log;
-	app.kiosk = o->cfg->kiosk;
-	app.exit_after_first_frame = o->exit_after_first_frame;
-	if (o->recovery)
-		app.recovery = *o->recovery;
-	app.now_ms = mono_ms();
-
-	sigset_t set;
-	quit_signals(&set);
-	int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (sfd < 0)
-		return pk_error_setc(err, PK_ERR_IO, errno, _("Cannot set up signals: %s"),
-				     strerror(errno));
-
+	if (pk_app_init(&app, o, err) < 0)
+		return -1;
 	if (pk_testhook_open(&app.hook, err) < 0) {
-		close(sfd);
+		pk_app_free(&app);
 		return -1;
 	}
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		pk_testhook_close(app.hook);
-		close(sfd);
+		pk_app_free(&app);
 		return pk_error_set(err, PK_ERR_IO,
 				    _("Cannot use this terminal (is TERM set correctly?)"));
 	}
@@ -451,7 +496,6 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 	} else {
 		cbreak();
 	}
-	app.last_key_ms = app.now_ms;
 	noecho();
 	nonl();
 	intrflush(stdscr, FALSE);
@@ -461,21 +505,6 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 	set_escdelay(25);
 	curs_set(0);
 	pk_colors_init();
-
-	app.screen = first_screen(&app, o);
-	if (!app.screen) {
-		endwin();
-		delscreen(scr);
-		pk_testhook_close(app.hook);
-		close(sfd);
-		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
-	}
-	if (app.screen->ops->enter)
-		app.screen->ops->enter(app.screen, &app);
-	if (strcmp(app.screen->ops->name, "home") == 0)
-		route(&app);
-	apply_pending(&app);
-	app.dirty = true;
 
 	int64_t last_second = app.now_ms / 1000;
 	int64_t last_frame = app.now_ms / 100;
@@ -488,43 +517,18 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 		}
 		report_inputs(&app);
 
-		int timeout = LOOP_MAX_WAIT_MS;
-		int ft = pk_flow_timeout_ms(app.flow);
-		if (ft >= 0 && ft < timeout)
-			timeout = ft;
-		struct pollfd fds[3] = { { .fd = STDIN_FILENO, .events = POLLIN },
-					 { .fd = sfd, .events = POLLIN },
+		struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
 					 { .fd = pk_testhook_keys_fd(app.hook), .events = POLLIN } };
-		unsigned nfds = fds[2].fd >= 0 ? 3 : 2;
-		pk_error werr;
-		if (gw_client_wait(o->gw, fds, nfds, timeout, &werr) < 0) {
-			fds[0].revents = fds[1].revents = fds[2].revents = 0;
-			if (poll(fds, nfds, timeout) < 0 && errno != EINTR)
-				fds[0].revents = fds[1].revents = fds[2].revents = 0;
-		}
-		if (fds[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
-				/* INT, TERM, HUP: a clean stop - but a locked kiosk
-				 * leaves only on TERM (the service manager) or HUP
-				 * (its terminal is gone), never on an interrupt. */
-				if (!(app.kiosk && si.ssi_signo == SIGINT))
-					app.quit = true;
-				else if (app.log)
-					pk_log_event(app.log, PK_LOG_NOTICE, "kiosk_ignored",
-						     "signal=INT");
-			}
-			if (app.quit)
-				break;
-		}
+		pk_pump_wake wake;
+		pk_error perr;
+		pk_pump_step(o->pump, fds, 2, LOOP_MAX_WAIT_MS, &wake, &perr);
+		take_signals(&app, &wake);
+		if (app.quit)
+			break;
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			app.quit = true; /* the terminal went away */
 			break;
 		}
-
-		pk_error perr;
-		gw_client_process(o->gw, &perr);
-		pk_flow_tick(app.flow, &perr);
 		app.now_ms = mono_ms();
 		read_keys(&app);
 		if (app.quit)
@@ -532,7 +536,7 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 
 		if (app.screen->ops->tick)
 			app.screen->ops->tick(app.screen, &app);
-		idle_check(&app);
+		pk_app_idle_check(&app);
 		apply_pending(&app);
 		route(&app);
 		apply_pending(&app);
@@ -553,13 +557,9 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 	}
 
 	report_inputs(&app); /* the key that ended it */
-	pk_screen_free(app.next_modal);
-	pk_screen_free(app.next);
-	pk_screen_free(app.modal);
-	pk_screen_free(app.screen);
+	pk_app_free(&app);
 	endwin();
 	delscreen(scr);
 	pk_testhook_close(app.hook);
-	close(sfd);
 	return app.exit_status;
 }

@@ -1,0 +1,103 @@
+/* pump.c - see pump.h. */
+#include "sale/pump.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "common/i18n.h"
+#include "gateway/gateway.h"
+#include "sale/flow.h"
+
+#define PUMP_MAX_FDS 8
+
+struct pk_pump {
+	gw_client *gw;
+	pk_flow *flow;
+	int sfd; /* signalfd of the quit signals */
+};
+
+static void quit_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+int pk_pump_block_signals(pk_error *err)
+{
+	sigset_t set;
+	quit_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return pk_error_setc(err, PK_ERR_IO, errno, _("Cannot set up signals: %s"),
+				     strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+int pk_pump_open(pk_pump **out, gw_client *gw, pk_flow *flow, pk_error *err)
+{
+	*out = NULL;
+	pk_pump *p = calloc(1, sizeof *p);
+	if (!p)
+		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
+	sigset_t set;
+	quit_signals(&set);
+	p->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (p->sfd < 0) {
+		int e = errno;
+		free(p);
+		return pk_error_setc(err, PK_ERR_IO, e, _("Cannot set up signals: %s"), strerror(e));
+	}
+	p->gw = gw;
+	p->flow = flow;
+	*out = p;
+	return 0;
+}
+
+void pk_pump_close(pk_pump *p)
+{
+	if (!p)
+		return;
+	close(p->sfd);
+	free(p);
+}
+
+int pk_pump_step(pk_pump *p, struct pollfd *fds, unsigned n, int max_ms, pk_pump_wake *wake,
+		 pk_error *err)
+{
+	memset(wake, 0, sizeof *wake);
+	if (n + 1 > PUMP_MAX_FDS)
+		return pk_error_set(err, PK_ERR_INVALID, "pump: too many descriptors");
+	struct pollfd all[PUMP_MAX_FDS];
+	memcpy(all, fds, n * sizeof *fds);
+	all[n] = (struct pollfd){ .fd = p->sfd, .events = POLLIN };
+	int timeout = max_ms;
+	int ft = pk_flow_timeout_ms(p->flow);
+	if (ft >= 0 && ft < timeout)
+		timeout = ft;
+	pk_error werr;
+	if (gw_client_wait(p->gw, all, n + 1, timeout, &werr) < 0) {
+		for (unsigned i = 0; i <= n; i++)
+			all[i].revents = 0;
+		if (poll(all, n + 1, timeout) < 0 && errno != EINTR)
+			for (unsigned i = 0; i <= n; i++)
+				all[i].revents = 0;
+	}
+	for (unsigned i = 0; i < n; i++)
+		fds[i].revents = all[i].revents;
+	if (all[n].revents & POLLIN) {
+		struct signalfd_siginfo si;
+		while (read(p->sfd, &si, sizeof si) == (ssize_t)sizeof si)
+			if (wake->nsignals < PK_PUMP_MAX_SIGNALS)
+				wake->signals[wake->nsignals++] = (int)si.ssi_signo;
+	}
+	pk_error perr;
+	gw_client_process(p->gw, &perr);
+	pk_flow_tick(p->flow, &perr);
+	return 0;
+}
