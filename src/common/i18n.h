@@ -18,11 +18,19 @@ typedef enum pk_lang { PK_LANG_EN = 0, PK_LANG_MY, PK_LANG_HI, PK_LANG__COUNT } 
 
 /* setlocale(LC_ALL, ""), falling back to C.UTF-8 when the environment's
  * locale is C/POSIX or not UTF-8 (gettext ignores LANGUAGE under "C");
- * binds the text domain to, in order: $PAYKIOSK_LOCALEDIR, the build tree's
+ * binds the text domains to, in order: $PAYKIOSK_LOCALEDIR, the build tree's
  * locale dir (next to the running binary: <exe dir>/locale), the installed
- * PK_LOCALEDIR.  Returns 0, or -1 if no UTF-8 locale at all could be set. */
+ * PK_LOCALEDIR.  A language's catalogue is <dir>/<lang>/LC_MESSAGES/
+ * paykiosk-<lang>.mo (the build installs each also as paykiosk.mo).  Sets
+ * LANGUAGE once, to every language with pk_lang_from_env()'s first, and
+ * starts in that language.  The only call here that writes the environment:
+ * call it before any thread exists.  Returns 0, or -1 if no UTF-8 locale at
+ * all could be set. */
 int pk_i18n_init(void);
-/* Switch the catalogue used by gettext right now (LANGUAGE + cache flush). */
+/* Switch the catalogue used by gettext right now.  Thread-safe against
+ * gettext and getenv in other threads (it selects the language's text domain
+ * with textdomain(); the environment is never touched after pk_i18n_init).
+ * Switch from one thread (the UI's). */
 void pk_i18n_set_lang(pk_lang lang);
 pk_lang pk_i18n_lang(void);
 /* "en", "my", "hi" */
