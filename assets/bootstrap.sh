@@ -42,8 +42,9 @@ install_missing() {
 
 build() { # build <dir> [cmake args...]
   local dir=$1; shift
-  if [ ! -f "$dir/CMakeCache.txt" ]; then
-    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  if [ ! -f "$dir/CMakeCache.txt" ] || ! grep -q '^PK_WERROR:BOOL=ON' "$dir/CMakeCache.txt"; then
+    # development and CI builds: warnings are errors
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPK_WERROR=ON "$@" >/dev/null
   fi
   cmake --build "$dir" -j"$jobs"
 }

@@ -628,12 +628,8 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 	if ((p.method == PK_METHOD_UPI
 		     ? pk_flow_start_upi(p.s.flow, amount, label, pk_i18n_lang(), &err)
 		     : pk_flow_start_wavepay(p.s.flow, amount, label, pk_i18n_lang(), &err)) < 0) {
-		pk_flow_view_get(p.s.flow, &v);
-		if (!v.sale) { /* nothing recorded: the journal refused */
-			note(&p, "error", err.msg);
-			goto out;
-		}
-		/* recorded, but the request could not start: settle() handles it */
+		note(&p, "error", err.msg); /* nothing recorded (PK_FLOW_RECORDED: settle() retries) */
+		goto out;
 	}
 	if (settle(&p) < 0) {
 		status = PK_PAY_EXIT_UNKNOWN;

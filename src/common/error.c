@@ -43,12 +43,12 @@ static void render(const char *fmt, const char *arg, long code, char *buf, size_
 			for (const char *a = arg; *a && o + 1 < len; a++)
 				buf[o++] = *a;
 			p += 2;
-		} else if (p[0] == '%' && p[1] == 'l' && p[2] == 'd') {
+		} else if (p[0] == '%' && (p[1] == 'd' || (p[1] == 'l' && p[2] == 'd'))) {
 			char num[32];
 			snprintf(num, sizeof num, "%ld", code);
 			for (const char *a = num; *a && o + 1 < len; a++)
 				buf[o++] = *a;
-			p += 3;
+			p += p[1] == 'd' ? 2 : 3;
 		} else if (p[0] == '%' && p[1] == '%') {
 			buf[o++] = '%';
 			p += 2;

@@ -49,7 +49,8 @@ int pk_error_set(pk_error *err, pk_err_kind kind, const char *fmt, ...)
 int pk_error_setc(pk_error *err, pk_err_kind kind, long code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Like pk_error_setc with a message that can be translated again later:
- * msgid is an N_() string with at most one "%s" (arg) or "%ld" (code).
+ * msgid is an N_() string with at most one "%s" (arg) and one "%ld" or
+ * "%d" (code).
  * msg holds it in the current language. */
 int pk_error_set_id(pk_error *err, pk_err_kind kind, long code, const char *msgid,
 		    const char *arg);

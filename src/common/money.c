@@ -64,34 +64,33 @@ static int64_t pow10_i64(int exp)
 int pk_money_parse(const char *text, pk_currency cur, int64_t *minor, pk_error *err)
 {
 	if (!valid_currency(cur))
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Unknown currency"));
+		return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Unknown currency"), NULL);
 	if (!text || !*text)
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Enter an amount greater than zero"));
+		return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Enter an amount greater than zero"), NULL);
 
 	const int exp = currencies[cur].exponent;
 	const char *dot = NULL;
 	for (const char *p = text; *p; p++) {
 		if (*p == '.') {
 			if (dot)
-				return pk_error_set(err, PK_ERR_INVALID, "%s",
-						    _("Amount: digits and at most one '.' only"));
+				return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Amount: digits and at most one '.' only"), NULL);
 			dot = p;
 		} else if (*p < '0' || *p > '9') {
-			return pk_error_set(err, PK_ERR_INVALID, "%s",
-					    exp ? _("Amount: digits and at most one '.' only")
-						: _("Amount: digits only"));
+			return pk_error_set_id(err, PK_ERR_INVALID, 0,
+					       exp ? N_("Amount: digits and at most one '.' only")
+						   : N_("Amount: digits only"),
+					       NULL);
 		}
 	}
 	if (dot && exp == 0)
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("MMK amounts are whole kyat"));
+		return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("MMK amounts are whole kyat"), NULL);
 	if (dot == text || (dot && dot[1] == '\0'))
-		return pk_error_set(err, PK_ERR_INVALID, "%s",
-				    _("Amount: put digits on both sides of the '.'"));
+		return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Amount: put digits on both sides of the '.'"), NULL);
 	size_t ndec = dot ? strlen(dot + 1) : 0;
 	if ((int)ndec > exp || ndec > 9) {
 		/* TRANSLATORS: %s is a currency code, %d the number of decimals. */
-		return pk_error_set(err, PK_ERR_INVALID, _("%s amounts have at most %d decimals"),
-				    currencies[cur].code, exp);
+		return pk_error_set_id(err, PK_ERR_INVALID, exp,
+				       N_("%s amounts have at most %d decimals"), currencies[cur].code);
 	}
 
 	/* Integer part, skipping leading zeros so that long zero runs are fine. */
@@ -113,10 +112,10 @@ int pk_money_parse(const char *text, pk_currency cur, int64_t *minor, pk_error *
 		char max[64];
 		pk_money_display(PK_MONEY_MAX_MAJOR * pow10_i64(exp), cur, max, sizeof max);
 		/* TRANSLATORS: %s is the largest amount, e.g. "10,000,000.00 INR". */
-		return pk_error_set(err, PK_ERR_INVALID, _("Amount too large (max %s)"), max);
+		return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Amount too large (max %s)"), max);
 	}
 	if (value == 0)
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Enter an amount greater than zero"));
+		return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Enter an amount greater than zero"), NULL);
 	if (minor)
 		*minor = value;
 	return 0;

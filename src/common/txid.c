@@ -50,7 +50,7 @@ static int utf8_decode(const unsigned char *s, uint32_t *cp)
 int pk_key1_normalise(const char *utf8, char *out, size_t outlen, pk_error *err)
 {
 	if (!utf8 || !*utf8)
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Enter the transaction ID"));
+		return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Enter the transaction ID"), NULL);
 	char tmp[PK_KEY1_MAX + 1];
 	size_t n = 0;
 	const unsigned char *s = (const unsigned char *)utf8;
@@ -59,18 +59,18 @@ int pk_key1_normalise(const char *utf8, char *out, size_t outlen, pk_error *err)
 		int len = utf8_decode(s, &cp);
 		int d = len < 0 ? -1 : pk_digit_value((wchar_t)cp);
 		if (d < 0)
-			return pk_error_set(err, PK_ERR_INVALID, "%s", _("Transaction ID: digits only"));
+			return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Transaction ID: digits only"), NULL);
 		if (n >= PK_KEY1_MAX) {
 			/* TRANSLATORS: %d is the maximum number of digits (11). */
-			return pk_error_set(err, PK_ERR_INVALID, _("Transaction ID has at most %d digits"),
-					    PK_KEY1_MAX);
+			return pk_error_set_id(err, PK_ERR_INVALID, PK_KEY1_MAX,
+					       N_("Transaction ID has at most %d digits"), NULL);
 		}
 		tmp[n++] = (char)('0' + d);
 		s += len;
 	}
 	tmp[n] = '\0';
 	if (!out || outlen < n + 1)
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Transaction ID buffer too small"));
+		return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Transaction ID buffer too small"), NULL);
 	memcpy(out, tmp, n + 1);
 	return 0;
 }
@@ -86,7 +86,7 @@ int pk_label_normalise(const char *utf8, char *out, size_t outlen, pk_error *err
 	while (end > s && end[-1] == ' ')
 		end--;
 	if (s == end)
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Enter the account ID"));
+		return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Enter the account ID"), NULL);
 	char tmp[PK_LABEL_MAX + 1];
 	size_t n = 0;
 	while (s < end) {
@@ -99,19 +99,18 @@ int pk_label_normalise(const char *utf8, char *out, size_t outlen, pk_error *err
 		else if (len == 1 && cp >= 0x20 && cp < 0x7F)
 			c = (char)cp;
 		else
-			return pk_error_set(err, PK_ERR_INVALID, "%s",
-					    _("Account ID: use letters, digits and punctuation only"));
+			return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Account ID: use letters, digits and punctuation only"), NULL);
 		if (n >= PK_LABEL_MAX) {
 			/* TRANSLATORS: %d is the maximum length (190). */
-			return pk_error_set(err, PK_ERR_INVALID,
-					    _("Account ID has at most %d characters"), PK_LABEL_MAX);
+			return pk_error_set_id(err, PK_ERR_INVALID, PK_LABEL_MAX,
+					       N_("Account ID has at most %d characters"), NULL);
 		}
 		tmp[n++] = c;
 		s += len;
 	}
 	tmp[n] = '\0';
 	if (!out || outlen < n + 1)
-		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Account ID buffer too small"));
+		return pk_error_set_id(err, PK_ERR_INVALID, 0, N_("Account ID buffer too small"), NULL);
 	memcpy(out, tmp, n + 1);
 	return 0;
 }

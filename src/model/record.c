@@ -54,12 +54,13 @@ const char *pk_method_name(pk_method m)
 static const struct state_row {
 	const char *name;
 	const char *label;
+	const char *title;
 	pk_outcome outcome;
 	unsigned flags;
 	pk_restart restart;
 } states[PK_SALE__COUNT] = {
-#define PK_X_ROW(id, nm, lb, oc, fl, rs) \
-	[PK_SALE_##id] = { nm, lb, PK_OUTCOME_##oc, fl, PK_RESTART_##rs },
+#define PK_X_ROW(id, nm, lb, ti, oc, fl, rs) \
+	[PK_SALE_##id] = { nm, lb, ti, PK_OUTCOME_##oc, fl, PK_RESTART_##rs },
 	PK_SALE_STATES(PK_X_ROW)
 #undef PK_X_ROW
 };
@@ -91,6 +92,11 @@ int pk_state_parse(const char *name, pk_sale_state *out)
 const char *pk_state_label(pk_sale_state s)
 {
 	return valid(s) ? _(states[s].label) : "?";
+}
+
+const char *pk_state_title(pk_sale_state s)
+{
+	return valid(s) ? _(states[s].title) : "?";
 }
 
 pk_outcome pk_state_outcome(pk_sale_state s)

@@ -44,25 +44,26 @@ typedef enum pk_restart {
 /* THE table of sale states: every predicate, SQL mask, recovery rule,
  * report group, screen title and `pay` exit status derives from it.
  * docs/STATES.md is checked against it (tests/unit/journal/test_states.c).
- *   X(ID, name (stable, journal), label (screen), outcome, flags, restart) */
+ *   X(ID, name (stable, journal), label (lists, reports), title (the
+ *     sale's result screen), outcome, flags, restart) */
 #define PK_SALE_STATES(X) \
-	X(NEW, "new", N_("New"), NONE, 0, ABANDON) \
-	X(CREATING, "creating", N_("Starting"), NONE, 0, ABANDON) \
-	X(AWAITING_PAYMENT, "awaiting_payment", N_("Waiting for payment"), NOT_KNOWN, 0, POLL) \
-	X(AWAITING_TXID, "awaiting_txid", N_("Waiting for transaction ID"), NOT_KNOWN, PK_SF_LISTED, ID) \
-	X(ACTIVATING, "activating", N_("Checking payment"), NOT_KNOWN, 0, RESEND) \
-	X(PAID, "paid", N_("Paid"), PAID, 0, NONE) \
-	X(FAILED, "failed", N_("Not paid"), NOT_PAID, 0, NONE) \
-	X(CANCELLED, "cancelled", N_("Cancelled"), NOTHING, 0, NONE) \
-	X(UNCONFIRMED, "unconfirmed", N_("Not confirmed yet"), NOT_KNOWN, PK_SF_LISTED | PK_SF_RECHECK, NONE) \
-	X(PENDING, "pending", N_("Pending check"), NOT_KNOWN, PK_SF_LISTED | PK_SF_RECHECK, NONE) \
-	X(NOT_FOUND, "not_found", N_("Transaction not found"), NOT_KNOWN, PK_SF_LISTED | PK_SF_RECHECK, NONE) \
-	X(ABANDONED, "abandoned", N_("Abandoned"), NOTHING, 0, NONE) \
-	X(REFUSED, "refused", N_("Transaction ID refused"), NOT_KNOWN, PK_SF_LISTED | PK_SF_RECHECK, NONE) \
-	X(UNKNOWN, "unknown", N_("Not known yet"), NOT_KNOWN, PK_SF_LISTED | PK_SF_RECHECK, NONE)
+	X(NEW, "new", N_("New"), N_("New"), NONE, 0, ABANDON) \
+	X(CREATING, "creating", N_("Starting"), N_("Starting"), NONE, 0, ABANDON) \
+	X(AWAITING_PAYMENT, "awaiting_payment", N_("Waiting for payment"), N_("Waiting for payment"), NOT_KNOWN, 0, POLL) \
+	X(AWAITING_TXID, "awaiting_txid", N_("Waiting for transaction ID"), N_("Waiting for transaction ID"), NOT_KNOWN, PK_SF_LISTED, ID) \
+	X(ACTIVATING, "activating", N_("Checking payment"), N_("Checking payment"), NOT_KNOWN, 0, RESEND) \
+	X(PAID, "paid", N_("Paid"), N_("Paid"), PAID, 0, NONE) \
+	X(FAILED, "failed", N_("Not paid"), N_("Not paid"), NOT_PAID, 0, NONE) \
+	X(CANCELLED, "cancelled", N_("Cancelled"), N_("Cancelled"), NOTHING, 0, NONE) \
+	X(UNCONFIRMED, "unconfirmed", N_("Not confirmed yet"), N_("Not confirmed yet"), NOT_KNOWN, PK_SF_LISTED | PK_SF_RECHECK, NONE) \
+	X(PENDING, "pending", N_("Pending check"), N_("Still being checked"), NOT_KNOWN, PK_SF_LISTED | PK_SF_RECHECK, NONE) \
+	X(NOT_FOUND, "not_found", N_("Transaction not found"), N_("Transaction not found - check the ID"), NOT_KNOWN, PK_SF_LISTED | PK_SF_RECHECK, NONE) \
+	X(ABANDONED, "abandoned", N_("Abandoned"), N_("Cancelled"), NOTHING, 0, NONE) \
+	X(REFUSED, "refused", N_("Transaction ID refused"), N_("Transaction ID refused"), NOT_KNOWN, PK_SF_LISTED | PK_SF_RECHECK, NONE) \
+	X(UNKNOWN, "unknown", N_("Not known yet"), N_("Not known yet"), NOT_KNOWN, PK_SF_LISTED | PK_SF_RECHECK, NONE)
 
 typedef enum pk_sale_state {
-#define PK_X_ENUM(id, name, label, outcome, flags, restart) PK_SALE_##id,
+#define PK_X_ENUM(id, name, label, title, outcome, flags, restart) PK_SALE_##id,
 	PK_SALE_STATES(PK_X_ENUM)
 #undef PK_X_ENUM
 	PK_SALE__COUNT
@@ -99,7 +100,8 @@ int pk_sale_copy(pk_sale *dst, const pk_sale *src); /* deep copy; -1 on ENOMEM *
 const char *pk_method_name(pk_method m);         /* "wavepay", "upi" (stable, journal) */
 const char *pk_state_name(pk_sale_state s);      /* "awaiting_payment" ... (stable) */
 int pk_state_parse(const char *name, pk_sale_state *out);
-const char *pk_state_label(pk_sale_state s);     /* translated, for the screen */
+const char *pk_state_label(pk_sale_state s);     /* translated, for lists and reports */
+const char *pk_state_title(pk_sale_state s);     /* translated, the sale's result screen */
 pk_outcome pk_state_outcome(pk_sale_state s);
 pk_restart pk_state_restart(pk_sale_state s);
 /* Decided: paid, not paid or nothing charged (nothing more happens). */

@@ -119,6 +119,46 @@ void flow_drop_request(pk_flow *f)
 	f->req = 0;
 }
 
+static gw_call create_call(pk_method m)
+{
+	return m == PK_METHOD_UPI ? GW_UPI_CREATE : GW_WAVEPAY_CREATE;
+}
+
+int flow_send(pk_flow *f, gw_call call, pk_error *err)
+{
+	const pk_sale *s = &f->sale;
+	/* A new attempt starts clean; a status poll keeps showing the last
+	 * problem until an answer clears it. */
+	if (call != GW_UPI_STATUS)
+		pk_error_clear(&f->last_error);
+	switch (call) {
+	case GW_UPI_CREATE:
+		f->req = gw_upi_create(f->gw, s->label, s->amount, s->ctid, flow_done, f, err);
+		break;
+	case GW_UPI_STATUS:
+		f->req = gw_upi_status(f->gw, s->order_id, flow_done, f, err);
+		break;
+	case GW_WAVEPAY_CREATE:
+		f->req = gw_wavepay_create(f->gw, s->label, flow_done, f, err);
+		break;
+	case GW_WAVEPAY_ACTIVATE:
+		f->req = gw_wavepay_activate(f->gw, s->label, s->key1, s->amount, s->ctid, flow_done,
+					     f, err);
+		break;
+	default:
+		f->req = 0;
+		pk_error_set(err, PK_ERR_INVALID, "flow_send: call %d", (int)call);
+		break;
+	}
+	flow_changed(f);
+	if (!f->req) {
+		flow_set_error(f, err);
+		return -1;
+	}
+	f->req_call = call;
+	return 0;
+}
+
 void flow_done(void *ud, const gw_result *res)
 {
 	pk_flow *f = ud;
@@ -215,7 +255,10 @@ static int start_sale(pk_flow *f, pk_method method, int64_t amount, const char *
 	if (flow_edit(f, &next, err) ||
 	    flow_commit(f, &next, PK_SALE_CREATING, "send create", err))
 		return -1;
-	return method == PK_METHOD_UPI ? upi_send_create(f, err) : wavepay_send_create(f, err);
+	/* Recorded: a send that failed at once is the sale's problem now
+	 * (its screen shows it, retry or give up), not a refusal. */
+	int sent = flow_send(f, create_call(method), err);
+	return sent < 0 ? PK_FLOW_RECORDED : 0;
 }
 
 int pk_flow_start_upi(pk_flow *f, int64_t amount_paise, const char *label, pk_lang lang,
@@ -268,10 +311,9 @@ int pk_flow_retry(pk_flow *f, pk_error *err)
 	switch (f->sale.state) {
 	case PK_SALE_CREATING:
 		/* The same ctid again: the gateway treats it as the idempotency key. */
-		return f->sale.method == PK_METHOD_UPI ? upi_send_create(f, err)
-						       : wavepay_send_create(f, err);
+		return flow_send(f, create_call(f->sale.method), err);
 	case PK_SALE_ACTIVATING:
-		return wavepay_send_activate(f, err);
+		return flow_send(f, GW_WAVEPAY_ACTIVATE, err);
 	case PK_SALE_PENDING:
 	case PK_SALE_NOT_FOUND:
 	case PK_SALE_REFUSED:
@@ -341,12 +383,12 @@ int pk_flow_recheck(pk_flow *f, int64_t sale_id, pk_error *err)
 		if (flow_commit(f, &next, PK_SALE_AWAITING_PAYMENT, "re-check", err))
 			return -1;
 		upi_start_polling(f, 0);
-		return upi_tick(f, err);
+		return upi_tick(f, err) < 0 ? PK_FLOW_RECORDED : 0;
 	}
 	/* Wavepay: the identical activation (same key1 + ctid) again. */
 	if (flow_commit(f, &next, PK_SALE_ACTIVATING, "re-check: same activation", err))
 		return -1;
-	return wavepay_send_activate(f, err);
+	return flow_send(f, GW_WAVEPAY_ACTIVATE, err) < 0 ? PK_FLOW_RECORDED : 0;
 }
 
 int pk_flow_list_open(pk_flow *f, pk_sale_list *out, pk_error *err)

@@ -1,5 +1,6 @@
 /* flow.h - the sale controller: the state machine of the sale in progress.
- * Screens call it with intents and read pk_flow_current(); it never draws.
+ * Screens call it with intents (pk_flow_start_*, _submit_key1, _cancel ...)
+ * and read pk_flow_view_get(); it never draws.
  * Write-ahead: every request is recorded in the journal (state + ids)
  * before it is sent, every answer is recorded before the screen can see it.
  * Network calls go through the gateway client asynchronously; the main
@@ -66,6 +67,12 @@ void pk_flow_free(pk_flow *f);
 /* Replace the observer (NULL: none).  The struct is copied. */
 void pk_flow_set_observer(pk_flow *f, const pk_flow_observer *o);
 
+/* What the intents below return: 0 done; -1 refused, nothing written
+ * (err says why: the screen that asked shows it); PK_FLOW_RECORDED the
+ * journal has it but the request could not go out (err, and the view's
+ * last_error, say why; the sale's own screen offers retry or give up). */
+#define PK_FLOW_RECORDED 1
+
 /* Start a sale: record it (new, ctid), then creating, then send the create.
  * Refused (INVALID/STATE) while another sale is active. */
 int pk_flow_start_upi(pk_flow *f, int64_t amount_paise, const char *label, pk_lang lang,
@@ -86,8 +93,8 @@ int pk_flow_cancel(pk_flow *f, pk_error *err);
 int pk_flow_abandon(pk_flow *f, pk_error *err);
 /* Retry the request that failed with a transport error (same ctid). */
 int pk_flow_retry(pk_flow *f, pk_error *err);
-/* Leave the finished sale (result screen -> home).  Only in a final or
- * open state. */
+/* Leave the sale (result screen -> home): only one that is not in progress
+ * (final, or listed under open sales, where it stays). */
 void pk_flow_close(pk_flow *f);
 /* Change the language recorded for the active sale. */
 int pk_flow_set_lang(pk_flow *f, pk_lang lang, pk_error *err);

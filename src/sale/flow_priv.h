@@ -59,10 +59,12 @@ void flow_drop_request(pk_flow *f);
 /* Tell the observer: `sale` was recorded in its state, coming from `from`. */
 void flow_tell_state(pk_flow *f, const pk_sale *sale, pk_sale_state from, const char *note);
 void flow_done(void *ud, const gw_result *res);
+/* Send the sale's request of this call (create, status, activate) with
+ * what the journal already has; the answer comes to flow_done.  -1 when it
+ * could not start (the view's last_error says why). */
+int flow_send(pk_flow *f, gw_call call, pk_error *err);
 
 /* upi.c */
-int upi_send_create(pk_flow *f, pk_error *err);
-int upi_send_status(pk_flow *f, pk_error *err);
 void upi_start_polling(pk_flow *f, int64_t first_in_ms);
 void upi_on_create(pk_flow *f, const gw_result *res);
 void upi_on_status(pk_flow *f, const gw_result *res);
@@ -83,8 +85,6 @@ void recheck_done(void *ud, const gw_result *res);
 /* wavepay.c */
 /* The state an activation answer records (the decision table). */
 pk_sale_state wavepay_answer_state(const gw_result *res, const char **note);
-int wavepay_send_create(pk_flow *f, pk_error *err);
-int wavepay_send_activate(pk_flow *f, pk_error *err);
 void wavepay_on_create(pk_flow *f, const gw_result *res);
 void wavepay_on_activate(pk_flow *f, const gw_result *res);
 

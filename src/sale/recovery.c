@@ -105,7 +105,7 @@ resume_upi:
 			}
 			flow_activate(f, s);
 			rep.reactivated++;
-			if (wavepay_send_activate(f, err))
+			if (flow_send(f, GW_WAVEPAY_ACTIVATE, err))
 				ret = -1; /* stays activating; pk_flow_retry re-sends */
 			break;
 		default:

@@ -15,32 +15,6 @@
 #include "common/i18n.h"
 #include "common/money.h"
 
-int upi_send_create(pk_flow *f, pk_error *err)
-{
-	pk_error_clear(&f->last_error);
-	f->req = gw_upi_create(f->gw, f->sale.label, f->sale.amount, f->sale.ctid, flow_done, f,
-			       err);
-	flow_changed(f);
-	if (!f->req) {
-		flow_set_error(f, err);
-		return -1;
-	}
-	f->req_call = GW_UPI_CREATE;
-	return 0;
-}
-
-int upi_send_status(pk_flow *f, pk_error *err)
-{
-	f->req = gw_upi_status(f->gw, f->sale.order_id, flow_done, f, err);
-	flow_changed(f);
-	if (!f->req) {
-		flow_set_error(f, err);
-		return -1;
-	}
-	f->req_call = GW_UPI_STATUS;
-	return 0;
-}
-
 void upi_start_polling(pk_flow *f, int64_t first_in_ms)
 {
 	f->polling = true;
@@ -223,7 +197,7 @@ int upi_tick(pk_flow *f, pk_error *err)
 	}
 	if (flow_mono(f) < f->next_poll_ms)
 		return 0;
-	if (upi_send_status(f, err)) {
+	if (flow_send(f, GW_UPI_STATUS, err)) {
 		schedule_next(f);
 		return -1;
 	}
@@ -245,7 +219,7 @@ int pk_flow_cancel(pk_flow *f, pk_error *err)
 	f->polling = false;
 	flow_drop_request(f);
 	f->cancelling = true;
-	if (upi_send_status(f, err)) {
+	if (flow_send(f, GW_UPI_STATUS, err)) {
 		finish(f, PK_SALE_UNCONFIRMED, NULL,
 		       "the cashier stopped waiting; the final check could not be sent");
 		return 0;

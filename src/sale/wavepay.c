@@ -8,33 +8,6 @@
 
 #include "common/i18n.h"
 
-int wavepay_send_create(pk_flow *f, pk_error *err)
-{
-	pk_error_clear(&f->last_error);
-	f->req = gw_wavepay_create(f->gw, f->sale.label, flow_done, f, err);
-	flow_changed(f);
-	if (!f->req) {
-		flow_set_error(f, err);
-		return -1;
-	}
-	f->req_call = GW_WAVEPAY_CREATE;
-	return 0;
-}
-
-int wavepay_send_activate(pk_flow *f, pk_error *err)
-{
-	pk_error_clear(&f->last_error);
-	f->req = gw_wavepay_activate(f->gw, f->sale.label, f->sale.key1, f->sale.amount,
-				     f->sale.ctid, flow_done, f, err);
-	flow_changed(f);
-	if (!f->req) {
-		flow_set_error(f, err);
-		return -1;
-	}
-	f->req_call = GW_WAVEPAY_ACTIVATE;
-	return 0;
-}
-
 static void record(pk_flow *f, pk_sale *next, pk_sale_state to, const char *note)
 {
 	pk_error e;
@@ -172,5 +145,5 @@ int pk_flow_submit_key1(pk_flow *f, const char *key1, pk_error *err)
 	/* Write-ahead: key1 + ctid are on disk before the activation leaves. */
 	if (flow_commit(f, &next, PK_SALE_ACTIVATING, note, err))
 		return -1;
-	return wavepay_send_activate(f, err);
+	return flow_send(f, GW_WAVEPAY_ACTIVATE, err) < 0 ? PK_FLOW_RECORDED : 0;
 }

@@ -81,7 +81,6 @@ void pk_app_ask(pk_app *app, pk_screen *confirm)
 void pk_app_home(pk_app *app)
 {
 	pk_flow_close(app->flow);
-	pk_error_clear(&app->sale_err);
 	app->routed_active = false;
 	pk_app_show(app, pk_home_new());
 }

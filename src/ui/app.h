@@ -57,8 +57,6 @@ typedef struct pk_app {
 
 	/* The sale being set up (before pk_flow_start_*). */
 	char sale_label[PK_LABEL_MAX + 1];
-	/* Why the last start/retry failed at once (kind PK_OK if it did not). */
-	pk_error sale_err;
 
 	pk_recovery_report recovery;
 	bool recovered;

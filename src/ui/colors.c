@@ -29,11 +29,6 @@ void pk_colors_init(void)
 	init_pair(PK_ROLE_QR, COLOR_BLACK, white);
 }
 
-short pk_role_pair(pk_role role)
-{
-	return have_colors() && role != PK_ROLE_NORMAL ? (short)role : 0;
-}
-
 attr_t pk_role_attr(pk_role role)
 {
 	if (have_colors()) {

@@ -22,6 +22,5 @@ typedef enum pk_role {
 void pk_colors_init(void);
 /* Attributes for a role (colour pair or a monochrome fallback). */
 attr_t pk_role_attr(pk_role role);
-short pk_role_pair(pk_role role);
 
 #endif

@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "layout/text.h"
+#include "ui/colors.h"
 
 #define LINE_MAX_BYTES 2048
 
@@ -143,4 +144,13 @@ void pk_draw_box(int y, int x, int w, int h, int cols, attr_t attr)
 		pk_draw_fill(y + i, 0, cols, A_NORMAL);
 	for (int i = 0; i < h; i++)
 		pk_draw_fill(y + i, x, w, attr);
+}
+
+int pk_draw_error(int y, int x, int w, int max_rows, const pk_error *e)
+{
+	if (!e || e->kind == PK_OK)
+		return 0;
+	char text[PK_ERR_MSG_MAX];
+	return pk_draw_wrap(y, x, w, max_rows, pk_error_text(e, text, sizeof text),
+			    pk_role_attr(PK_ROLE_BAD), 0);
 }

@@ -5,6 +5,8 @@
 
 #include <ncurses.h>
 
+#include "common/error.h"
+
 /* Draw UTF-8 at (y, x), cut to w columns (with "…").  Returns columns used. */
 int pk_draw_text(int y, int x, int w, const char *utf8, attr_t attr);
 /* Centred in [x, x+w). */
@@ -33,5 +35,9 @@ char *pk_fmt_mmss(char *buf, size_t len, long long seconds);
 #define PK_BIG_ROWS 5
 int pk_big_width(const char *ascii);
 void pk_big_draw(int y, int x, const char *ascii, attr_t attr);
+
+/* The error (if its kind is not PK_OK) in the language of the moment, in
+ * the error colour; returns the rows used.  The one way screens show one. */
+int pk_draw_error(int y, int x, int w, int max_rows, const pk_error *e);
 
 #endif

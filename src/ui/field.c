@@ -75,3 +75,23 @@ void pk_field_draw(const pk_field *f, int y, int x, int w)
 	snprintf(line, sizeof line, " %s_", shown);
 	pk_draw_text(y, x, w, line, a);
 }
+
+pk_screen *pk_form_screen_new(const pk_screen_ops *ops, size_t priv_size, pk_method method,
+			      pk_field_kind kind, int max)
+{
+	pk_screen *s = pk_screen_new(ops, priv_size);
+	if (!s)
+		return NULL;
+	pk_form *form = s->priv;
+	form->method = method;
+	pk_field_init(&form->field, kind, max);
+	return s;
+}
+
+int pk_form_edit(pk_form *form, int key)
+{
+	if (!pk_field_key(&form->field, key))
+		return PK_KEY_UNUSED;
+	pk_error_clear(&form->error);
+	return PK_KEY_REDRAW;
+}

@@ -7,7 +7,9 @@
 #include <ncurses.h>
 #include <stdbool.h>
 
+#include "common/error.h"
 #include "common/txid.h"
+#include "model/record.h"
 
 typedef enum pk_field_kind {
 	PK_FIELD_AMOUNT,  /* digits and one '.' */
@@ -28,5 +30,22 @@ void pk_field_set(pk_field *f, const char *ascii);
 bool pk_field_key(pk_field *f, int key);
 /* The field box: w columns with a cursor mark at the end. */
 void pk_field_draw(const pk_field *f, int y, int x, int w);
+
+typedef struct pk_screen pk_screen;
+typedef struct pk_screen_ops pk_screen_ops;
+
+/* A screen that asks for one thing for a sale of a method (the amount, the
+ * customer's account ID): the field and what was wrong with it.  It starts
+ * its screen's private data. */
+typedef struct pk_form {
+	pk_method method;
+	pk_field field;
+	pk_error error; /* shown in the language of the moment (pk_draw_error) */
+} pk_form;
+/* A screen whose private data (priv_size bytes) starts with a pk_form. */
+pk_screen *pk_form_screen_new(const pk_screen_ops *ops, size_t priv_size, pk_method method,
+			      pk_field_kind kind, int max);
+/* Typing into the form's field: a key it took clears the error. */
+int pk_form_edit(pk_form *form, int key);
 
 #endif

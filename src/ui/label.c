@@ -12,11 +12,9 @@
 #include "ui/screen.h"
 
 typedef struct label_screen {
-	pk_method method;
-	pk_field field;
+	pk_form f; /* first: the method, the account ID field, its error */
 	bool confirming;
 	char normal[PK_LABEL_MAX + 1];
-	char error[PK_ERR_MSG_MAX];
 } label_screen;
 
 static void label_draw(pk_screen *s, pk_app *app, int rows, int cols)
@@ -24,16 +22,15 @@ static void label_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	label_screen *l = s->priv;
 	int y = pk_chrome_top(app, 0, 0, cols) + 1;
 	pk_draw_center(y, 0, cols,
-		       l->method == PK_METHOD_UPI ? _("UPI payment") : _("Wavepay payment"),
+		       l->f.method == PK_METHOD_UPI ? _("UPI payment") : _("Wavepay payment"),
 		       pk_role_attr(PK_ROLE_TITLE));
 	y += 2;
 	int x = 4, w = cols - 8;
 	if (!l->confirming) {
 		y += pk_draw_wrap(y, x, w, 2, _("Customer account ID"), A_BOLD, 0);
-		pk_field_draw(&l->field, y + 1, x, w);
+		pk_field_draw(&l->f.field, y + 1, x, w);
 		y += 3;
-		if (l->error[0])
-			pk_draw_wrap(y, x, w, 3, l->error, pk_role_attr(PK_ROLE_BAD), 0);
+		pk_draw_error(y, x, w, 3, &l->f.error);
 		static const pk_hint hints[] = { { "Enter", N_("OK") }, { "Esc", N_("Back") } };
 		pk_chrome_hints(app, rows - 1, 0, cols, hints, 2);
 		return;
@@ -51,7 +48,7 @@ static int label_key(pk_screen *s, pk_app *app, int key)
 	if (l->confirming) {
 		if (key == PK_K_ENTER) {
 			snprintf(app->sale_label, sizeof app->sale_label, "%s", l->normal);
-			pk_app_show(app, pk_amount_new(l->method));
+			pk_app_show(app, pk_amount_new(l->f.method));
 			return PK_KEY_HANDLED;
 		}
 		if (key == PK_K_ESC) {
@@ -66,19 +63,15 @@ static int label_key(pk_screen *s, pk_app *app, int key)
 	}
 	if (key == PK_K_ENTER) {
 		pk_error err;
-		if (pk_label_normalise(l->field.text, l->normal, sizeof l->normal, &err) < 0) {
-			snprintf(l->error, sizeof l->error, "%s", err.msg);
+		if (pk_label_normalise(l->f.field.text, l->normal, sizeof l->normal, &err) < 0) {
+			l->f.error = err;
 			return PK_KEY_REDRAW;
 		}
-		l->error[0] = 0;
+		pk_error_clear(&l->f.error);
 		l->confirming = true;
 		return PK_KEY_REDRAW;
 	}
-	if (pk_field_key(&l->field, key)) {
-		l->error[0] = 0;
-		return PK_KEY_REDRAW;
-	}
-	return PK_KEY_UNUSED;
+	return pk_form_edit(&l->f, key);
 }
 
 static const pk_screen_ops label_ops = {
@@ -89,11 +82,6 @@ static const pk_screen_ops label_ops = {
 
 pk_screen *pk_label_new(pk_method method)
 {
-	pk_screen *s = pk_screen_new(&label_ops, sizeof(label_screen));
-	if (!s)
-		return NULL;
-	label_screen *l = s->priv;
-	l->method = method;
-	pk_field_init(&l->field, PK_FIELD_LABEL, PK_LABEL_MAX);
-	return s;
+	return pk_form_screen_new(&label_ops, sizeof(label_screen), method, PK_FIELD_LABEL,
+				  PK_LABEL_MAX);
 }

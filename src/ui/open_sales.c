@@ -14,7 +14,7 @@
 typedef struct open_sales {
 	pk_sale_list list;
 	int sel;
-	char error[PK_ERR_MSG_MAX];
+	pk_error error;   /* shown in the language of the moment */
 } open_sales;
 
 static void load(open_sales *o, pk_app *app)
@@ -23,7 +23,7 @@ static void load(open_sales *o, pk_app *app)
 	memset(&o->list, 0, sizeof o->list);
 	pk_error err;
 	if (pk_flow_list_open(app->flow, &o->list, &err) < 0)
-		snprintf(o->error, sizeof o->error, "%s", err.msg);
+		o->error = err;
 	if (o->sel >= (int)o->list.count)
 		o->sel = o->list.count ? (int)o->list.count - 1 : 0;
 }
@@ -63,8 +63,7 @@ static void open_draw(pk_screen *s, pk_app *app, int rows, int cols)
 		pk_draw_fill(y, x, w, a);
 		pk_draw_text(y++, x, w, buf, a);
 	}
-	if (o->error[0])
-		pk_draw_wrap(rows - 3, x, w, 2, o->error, pk_role_attr(PK_ROLE_BAD), 0);
+	pk_draw_error(rows - 3, x, w, 2, &o->error);
 	static const pk_hint hints[] = { { "Enter", N_("Check now") }, { "+/-", N_("Move") },
 					 { "/", N_("Close as not paid") }, { "Esc", N_("Back") } };
 	pk_chrome_hints(app, rows - 1, 0, cols, hints, 4);
@@ -83,7 +82,7 @@ static void close_yes(pk_app *app, void *ud)
 	pk_error err;
 	if (pk_flow_close_unpaid(app->flow, o->list.items[o->sel].id, who,
 				 "the customer did not pay", &err) < 0) {
-		snprintf(o->error, sizeof o->error, "%s", err.msg);
+		o->error = err;
 		load(o, app);
 		return;
 	}
@@ -119,12 +118,8 @@ static int open_key(pk_screen *s, pk_app *app, int key)
 		if (o->list.count == 0)
 			return PK_KEY_HANDLED;
 		if (pk_flow_recheck(app->flow, o->list.items[o->sel].id, &err) < 0) {
-			pk_flow_view v;
-			pk_flow_view_get(app->flow, &v);
-			if (!v.sale) {
-				snprintf(o->error, sizeof o->error, "%s", err.msg);
-				return PK_KEY_REDRAW;
-			}
+			o->error = err; /* refused: nothing changed */
+			return PK_KEY_REDRAW;
 		}
 		pk_app_follow_sale(app);
 		return PK_KEY_HANDLED;

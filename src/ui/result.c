@@ -53,39 +53,15 @@ static void result_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	int x = 4, w = cols - 8;
 	char buf[512], amount[64], other[64];
 	pk_money_display(sale->amount, sale->currency, amount, sizeof amount);
-	const char *title;
-	pk_role role;
-	switch (sale->state) {
-	case PK_SALE_PAID:
-		title = _("Paid");
-		role = PK_ROLE_OK;
-		break;
-	case PK_SALE_FAILED:
-		title = _("Not paid");
-		role = PK_ROLE_BAD;
-		break;
-	case PK_SALE_CANCELLED:
-	case PK_SALE_ABANDONED:
-		title = _("Cancelled");
-		role = PK_ROLE_WARN;
-		break;
-	case PK_SALE_UNCONFIRMED:
-		title = _("Not confirmed yet");
-		role = PK_ROLE_WARN;
-		break;
-	case PK_SALE_PENDING:
-		title = _("Still being checked");
-		role = PK_ROLE_WARN;
-		break;
-	case PK_SALE_NOT_FOUND:
-		title = _("Transaction not found - check the ID");
-		role = PK_ROLE_WARN;
-		break;
-	default:
-		title = pk_state_label(sale->state);
-		role = PK_ROLE_NORMAL;
-		break;
-	}
+	/* The title is the state table's; its colour says what it means for
+	 * the money. */
+	static const pk_role roles[PK_OUTCOME__COUNT] = {
+		[PK_OUTCOME_NONE] = PK_ROLE_NORMAL,  [PK_OUTCOME_PAID] = PK_ROLE_OK,
+		[PK_OUTCOME_NOT_PAID] = PK_ROLE_BAD, [PK_OUTCOME_NOTHING] = PK_ROLE_WARN,
+		[PK_OUTCOME_NOT_KNOWN] = PK_ROLE_WARN,
+	};
+	const char *title = pk_state_title(sale->state);
+	pk_role role = roles[pk_state_outcome(sale->state)];
 	y += pk_draw_wrap(y, x, w, 2, title, pk_role_attr(role), 1);
 	y++;
 	pk_draw_center(y++, 0, cols, amount, A_BOLD);

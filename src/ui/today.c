@@ -15,7 +15,7 @@
 typedef struct today {
 	pk_totals_row *rows;
 	size_t n;
-	char error[PK_ERR_MSG_MAX];
+	pk_error error;   /* shown in the language of the moment */
 } today;
 
 static void today_enter(pk_screen *s, pk_app *app)
@@ -28,7 +28,7 @@ static void today_enter(pk_screen *s, pk_app *app)
 	pk_error err;
 	if (pk_report_day(NULL, time(NULL), &from, &to, &err) < 0 ||
 	    pk_flow_totals(app->flow, from, to, &t->rows, &t->n, &err) < 0)
-		snprintf(t->error, sizeof t->error, "%s", err.msg);
+		t->error = err;
 }
 
 static void today_draw(pk_screen *s, pk_app *app, int rows, int cols)
@@ -39,8 +39,8 @@ static void today_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	y += 2;
 	int x = 2, w = cols - 4;
 	char buf[512], sum[64];
-	if (t->error[0]) {
-		pk_draw_wrap(y, x, w, 3, t->error, pk_role_attr(PK_ROLE_BAD), 0);
+	if (t->error.kind != PK_OK) {
+		pk_draw_error(y, x, w, 3, &t->error);
 	} else if (t->n == 0) {
 		pk_draw_center(y, 0, cols, _("No sales today"), A_NORMAL);
 	}

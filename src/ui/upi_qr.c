@@ -21,7 +21,7 @@
 typedef struct upi_screen {
 	pk_upi_app app_link;
 	bool cancel_sent;
-	char error[PK_ERR_MSG_MAX];
+	pk_error error;   /* shown in the language of the moment */
 	/* The fitted code, kept while the link and the size stay the same. */
 	pk_qr qr;
 	bool have_qr;
@@ -194,8 +194,8 @@ static void upi_draw(pk_screen *s, pk_app *app, int rows, int cols)
 		y += pk_draw_wrap(y, tx, tw, 1, pk_fmt(buf, sizeof buf, _("Time left %s"), mmss),
 				  A_NORMAL, 0);
 	}
-	if (u->error[0] && y < bottom)
-		pk_draw_wrap(y, tx, tw, bottom - y, u->error, pk_role_attr(PK_ROLE_BAD), 0);
+	if (y < bottom)
+		pk_draw_error(y, tx, tw, bottom - y, &u->error);
 }
 
 static void do_cancel(pk_app *app, void *ud)
@@ -203,7 +203,7 @@ static void do_cancel(pk_app *app, void *ud)
 	upi_screen *u = ud;
 	pk_error err;
 	if (pk_flow_cancel(app->flow, &err) < 0)
-		snprintf(u->error, sizeof u->error, "%s", err.msg);
+		u->error = err;
 	else
 		u->cancel_sent = true;
 }
@@ -226,7 +226,7 @@ static int upi_key(pk_screen *s, pk_app *app, int key)
 		if (!app->training)
 			return PK_KEY_UNUSED;
 		if (pk_flow_training_settle(app->flow, key == '/', &err) < 0)
-			snprintf(u->error, sizeof u->error, "%s", err.msg);
+			u->error = err;
 		return PK_KEY_REDRAW;
 	default:
 		return PK_KEY_UNUSED;

@@ -19,15 +19,14 @@ static void give_up(pk_app *app, void *ud)
 		pk_app_home(app);
 }
 
-/* The problem to show, or NULL while the gateway is being asked. */
-static const pk_error *problem(const pk_app *app, const pk_flow_view *v)
+/* The problem to show (the sale's own, the one channel), or NULL while
+ * the gateway is being asked. */
+static const pk_error *problem(const pk_flow_view *v)
 {
 	if (v->busy)
 		return NULL;
 	if (v->last_error && v->last_error->kind != PK_OK)
 		return v->last_error;
-	if (app->sale_err.kind != PK_OK)
-		return &app->sale_err;
 	return NULL;
 }
 
@@ -48,7 +47,7 @@ static void wait_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	pk_money_display(v.sale->amount, v.sale->currency, amount, sizeof amount);
 	pk_draw_center(y, 0, cols, amount, A_BOLD);
 	y += 2;
-	const pk_error *e = problem(app, &v);
+	const pk_error *e = problem(&v);
 	if (e) {
 		/* Only a transport failure is "could not reach": an answer that
 		 * came but cannot be used (not JSON, wrong shape, a qr_data no
@@ -82,11 +81,8 @@ static int wait_key(pk_screen *s, pk_app *app, int key)
 	pk_flow_view v;
 	pk_flow_view_get(app->flow, &v);
 	pk_error err;
-	if (key == PK_K_ENTER && v.sale && problem(app, &v)) {
-		if (pk_flow_retry(app->flow, &err) < 0)
-			app->sale_err = err;
-		else
-			pk_error_clear(&app->sale_err);
+	if (key == PK_K_ENTER && v.sale && problem(&v)) {
+		pk_flow_retry(app->flow, &err); /* how it went: the view's last_error */
 		return PK_KEY_REDRAW;
 	}
 	if (key == PK_K_ESC) {

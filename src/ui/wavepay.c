@@ -18,7 +18,7 @@
 typedef struct wavepay_screen {
 	pk_field field;
 	bool correcting;   /* "not found": the cashier fixes the ID */
-	char error[PK_ERR_MSG_MAX];
+	pk_error error;   /* shown in the language of the moment */
 } wavepay_screen;
 
 /* The activation got no usable answer (or could not be sent): not known
@@ -117,8 +117,7 @@ static void wavepay_draw(pk_screen *s, pk_app *app, int rows, int cols)
 		}
 		return;
 	}
-	if (w->error[0])
-		pk_draw_wrap(y, x, tw, 2, w->error, pk_role_attr(PK_ROLE_BAD), 0);
+	pk_draw_error(y, x, tw, 2, &w->error);
 	static const pk_hint hints[] = { { "Enter", N_("Check") },
 					 { "Esc", N_("Customer did not pay") } };
 	static const pk_hint hints_fix[] = { { "Enter", N_("Check") },
@@ -131,7 +130,7 @@ static void not_paid(pk_app *app, void *ud)
 	wavepay_screen *w = ud;
 	pk_error err;
 	if (pk_flow_abandon(app->flow, &err) < 0) {
-		snprintf(w->error, sizeof w->error, "%s", err.msg);
+		w->error = err;
 		return;
 	}
 	pk_app_follow_sale(app);
@@ -159,15 +158,12 @@ static int wavepay_key(pk_screen *s, pk_app *app, int key)
 	if (key == PK_K_ENTER) {
 		char key1[PK_KEY1_MAX + 1];
 		if (pk_key1_normalise(w->field.text, key1, sizeof key1, &err) < 0) {
-			snprintf(w->error, sizeof w->error, "%s", err.msg);
+			w->error = err;
 			return PK_KEY_REDRAW;
 		}
-		w->error[0] = 0;
-		if (pk_flow_submit_key1(app->flow, key1, &err) < 0) {
-			pk_flow_view_get(app->flow, &v);
-			if (!v.sale || v.sale->state != PK_SALE_ACTIVATING)
-				snprintf(w->error, sizeof w->error, "%s", err.msg);
-		}
+		pk_error_clear(&w->error);
+		if (pk_flow_submit_key1(app->flow, key1, &err) < 0)
+			w->error = err; /* refused: nothing sent */
 		w->correcting = false;
 		return PK_KEY_REDRAW;
 	}
@@ -181,7 +177,7 @@ static int wavepay_key(pk_screen *s, pk_app *app, int key)
 		return PK_KEY_HANDLED;
 	}
 	if (pk_field_key(&w->field, key)) {
-		w->error[0] = 0;
+		pk_error_clear(&w->error);
 		return PK_KEY_REDRAW;
 	}
 	return PK_KEY_UNUSED;

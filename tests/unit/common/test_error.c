@@ -10,6 +10,8 @@
 
 #include "common/error.h"
 #include "common/i18n.h"
+#include "common/money.h"
+#include "common/txid.h"
 
 static void test_retranslated(void **state)
 {
@@ -48,6 +50,37 @@ static void test_retranslated(void **state)
 	pk_i18n_set_lang(PK_LANG_EN);
 }
 
+/* What the cashier typed wrong follows '*' too: the checks of amounts and
+ * IDs make errors that are translated again when shown. */
+static void test_input_errors_follow_the_language(void **state)
+{
+	(void)state;
+	assert_int_equal(pk_i18n_init(), 0);
+	pk_i18n_set_lang(PK_LANG_EN);
+	pk_error e;
+	int64_t minor;
+	char buf[PK_ERR_MSG_MAX];
+	assert_int_equal(pk_money_parse("10.5", PK_CUR_MMK, &minor, &e), -1);
+	assert_string_equal(e.msg, "MMK amounts are whole kyat");
+	pk_i18n_set_lang(PK_LANG_HI);
+	assert_string_equal(pk_error_text(&e, buf, sizeof buf), "MMK रकम पूरे क्यात में होती है");
+
+	pk_i18n_set_lang(PK_LANG_EN);
+	assert_int_equal(pk_money_parse("1.234", PK_CUR_INR, &minor, &e), -1);
+	assert_string_equal(e.msg, "INR amounts have at most 2 decimals"); /* %s and %d */
+	pk_i18n_set_lang(PK_LANG_HI);
+	assert_string_equal(pk_error_text(&e, buf, sizeof buf),
+			    "INR रकम में ज़्यादा से ज़्यादा 2 दशमलव अंक होते हैं");
+
+	pk_i18n_set_lang(PK_LANG_EN);
+	char key1[16];
+	assert_int_equal(pk_key1_normalise("12a", key1, sizeof key1, &e), -1);
+	pk_i18n_set_lang(PK_LANG_HI);
+	assert_string_equal(pk_error_text(&e, buf, sizeof buf), "ट्रांज़ैक्शन ID: सिर्फ़ अंक");
+	pk_i18n_set_lang(PK_LANG_EN);
+	assert_string_equal(pk_error_text(&e, buf, sizeof buf), "Transaction ID: digits only");
+}
+
 static void test_long_argument_cut_whole(void **state)
 {
 	(void)state;
@@ -70,6 +103,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_retranslated),
+		cmocka_unit_test(test_input_errors_follow_the_language),
 		cmocka_unit_test(test_long_argument_cut_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
