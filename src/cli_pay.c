@@ -30,7 +30,7 @@
 #include "sale/pump.h"
 #include "session.h"
 
-#define PAY_RETRIES 3          /* transport failures retried before giving up */
+#define PAY_RETRIES 3          /* re-sends of a request without a usable answer */
 #define PAY_RETRY_GAP_MS 2000
 #define PAY_STOP_MS 4000       /* after a signal, stop by then at the latest */
 
@@ -45,8 +45,6 @@ typedef struct pay_run {
 	size_t line_len;
 	bool line_too_long;
 	int quit_signals;
-	int retries;
-	int64_t retry_at_ms;   /* 0: no retry scheduled */
 	bool ours;             /* the active sale is the one we started */
 	int64_t unknown_since_ms; /* no usable answer since then (0: we have one) */
 	int64_t stop_by_ms;    /* a signal came: stop by then at the latest (0: none) */
@@ -405,31 +403,20 @@ static void on_signal(pay_run *p, const pk_sale *sale)
 		p->quit_signals = 2; /* the journal keeps it open; recovery goes on */
 }
 
-/* A request that failed in transport: retry a few times, then give up. */
-static void after_transport_failure(pay_run *p, const pk_flow_view *v)
+/* The controller re-sent the request as often as pay allows and it still
+ * has no usable answer: nothing shown -> abandoned (nothing charged); a QR
+ * or wallet shown -> stop, the sale open (recovery and re-checks go on). */
+static void gave_up(pay_run *p, const pk_flow_view *v)
 {
 	pk_error err;
-	int64_t t = now_ms();
-	if (p->retry_at_ms == 0) {
-		if (p->retries >= PAY_RETRIES) {
-			if (!shown(v->sale)) {
-				pk_flow_abandon(p->s.flow, &err);
-			} else {
-				note(p, "gave_up",
-				     _("The gateway could not be reached; the sale stays open and is "
-				       "checked again at the next start"));
-				p->quit_signals = 2; /* leave it to recovery */
-			}
-			return;
-		}
-		p->retry_at_ms = t + PAY_RETRY_GAP_MS;
+	if (!shown(v->sale)) {
+		pk_flow_abandon(p->s.flow, &err);
 		return;
 	}
-	if (t >= p->retry_at_ms) {
-		p->retry_at_ms = 0;
-		p->retries++;
-		pk_flow_retry(p->s.flow, &err);
-	}
+	note(p, "gave_up",
+	     _("The gateway could not be reached; the sale stays open and is "
+	       "checked again at the next start"));
+	p->quit_signals = 2; /* leave it to recovery */
 }
 
 /* Run until the active sale (if any) has settled.  -1: stopped early. */
@@ -450,7 +437,7 @@ static int settle(pay_run *p)
 		/* No usable answer for pay_unknown_after: stop, the sale open.
 		 * The clock runs from the first unusable answer until a usable
 		 * one clears the error (requests in flight do not reset it). */
-		bool unknown = v.last_error->kind != PK_OK;
+		bool unknown = v.last_error->kind != PK_OK || (v.busy && p->unknown_since_ms);
 		if (!unknown)
 			p->unknown_since_ms = 0;
 		else if (!p->unknown_since_ms)
@@ -462,12 +449,11 @@ static int settle(pay_run *p)
 			       "yet) and is checked again later"));
 			return -1;
 		}
-		if (!v.busy && v.last_error->kind != PK_OK &&
-		    (v.sale->state == PK_SALE_CREATING || v.sale->state == PK_SALE_ACTIVATING ||
-		     v.sale->state == PK_SALE_UNKNOWN)) {
-			after_transport_failure(p, &v);
+		if (v.gave_up) {
+			gave_up(p, &v);
 			if (p->quit_signals > 1)
 				return -1;
+			continue;
 		}
 		if (wants_txid(v.sale) && !p->stdin_open && !v.busy && p->ours) {
 			/* The wallet was shown: the customer may have paid it.
@@ -477,9 +463,7 @@ static int settle(pay_run *p)
 			return -1;
 		}
 
-		int timeout = 1000;
-		if (p->retry_at_ms)
-			timeout = timeout < 100 ? timeout : 100;
+		int timeout = 1000; /* (the pump wakes sooner for the flow's timers) */
 		/* stdin is read only when a transaction ID is asked for: what a
 		 * till writes ahead waits in the pipe until then. */
 		bool want_input = p->stdin_open && wants_input(p, v.sale) &&
@@ -608,6 +592,8 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 	}
 	pk_flow_observer obs = { on_state, on_problem, &p };
 	pk_flow_set_observer(p.s.flow, &obs);
+	/* A till has nobody to press Enter: the controller re-sends itself. */
+	pk_flow_set_retries(p.s.flow, PAY_RETRIES, PAY_RETRY_GAP_MS);
 	p.stdin_open = p.method == PK_METHOD_WAVEPAY || cfg->training;
 
 	/* A sale recovery resumed (a crash mid-sale) is finished first. */

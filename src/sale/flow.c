@@ -106,6 +106,8 @@ void flow_activate(pk_flow *f, pk_sale *sale)
 	f->sale = *sale;
 	pk_sale_init(sale);
 	f->active = true;
+	f->retries_done = 0;
+	f->retry_at_ms = 0;
 	f->polling = false;
 	f->cancelling = false;
 	pk_error_clear(&f->last_error);
@@ -302,6 +304,16 @@ int pk_flow_abandon(pk_flow *f, pk_error *err)
 	return 0;
 }
 
+/* Wavepay: the identical activation (same key1 and ctid) again, written
+ * ahead as activating. */
+static int resend_activation(pk_flow *f, const char *note, pk_error *err)
+{
+	pk_sale next;
+	if (flow_edit(f, &next, err) || flow_commit(f, &next, PK_SALE_ACTIVATING, note, err))
+		return -1;
+	return flow_send(f, GW_WAVEPAY_ACTIVATE, err) < 0 ? PK_FLOW_RECORDED : 0;
+}
+
 int pk_flow_retry(pk_flow *f, pk_error *err)
 {
 	if (!f->active)
@@ -318,7 +330,7 @@ int pk_flow_retry(pk_flow *f, pk_error *err)
 	case PK_SALE_NOT_FOUND:
 	case PK_SALE_REFUSED:
 	case PK_SALE_UNKNOWN:
-		return pk_flow_recheck(f, f->sale.id, err);
+		return resend_activation(f, "send the same activation again", err);
 	case PK_SALE_AWAITING_PAYMENT:
 		if (!f->polling)
 			return pk_error_set(err, PK_ERR_STATE, _("Nothing to retry"));
@@ -386,9 +398,8 @@ int pk_flow_recheck(pk_flow *f, int64_t sale_id, pk_error *err)
 		return upi_tick(f, err) < 0 ? PK_FLOW_RECORDED : 0;
 	}
 	/* Wavepay: the identical activation (same key1 + ctid) again. */
-	if (flow_commit(f, &next, PK_SALE_ACTIVATING, "re-check: same activation", err))
-		return -1;
-	return flow_send(f, GW_WAVEPAY_ACTIVATE, err) < 0 ? PK_FLOW_RECORDED : 0;
+	pk_sale_clear(&next);
+	return resend_activation(f, "re-check: same activation", err);
 }
 
 int pk_flow_list_open(pk_flow *f, pk_sale_list *out, pk_error *err)
@@ -420,9 +431,46 @@ int pk_flow_close_unpaid(pk_flow *f, int64_t sale_id, const char *who, const cha
 	return 0;
 }
 
+void pk_flow_set_retries(pk_flow *f, int retries, int gap_ms)
+{
+	f->retries = retries > 0 ? retries : 0;
+	f->retry_gap_ms = gap_ms > 0 ? gap_ms : 0;
+}
+
+/* The sale's request got no usable answer and may be sent again (the
+ * identical one): the create, or the activation. */
+static bool wants_resend(const pk_flow *f)
+{
+	pk_sale_state st = f->sale.state;
+	return f->active && !f->req && f->last_error.kind != PK_OK &&
+	       (st == PK_SALE_CREATING || st == PK_SALE_ACTIVATING || st == PK_SALE_UNKNOWN);
+}
+
+static void retry_tick(pk_flow *f)
+{
+	if (!wants_resend(f)) {
+		f->retry_at_ms = 0;
+		return;
+	}
+	if (f->retries_done >= f->retries)
+		return;
+	int64_t now = flow_mono(f);
+	if (!f->retry_at_ms) {
+		f->retry_at_ms = now + f->retry_gap_ms;
+		return;
+	}
+	if (now < f->retry_at_ms)
+		return;
+	f->retry_at_ms = 0;
+	f->retries_done++;
+	pk_error err;
+	pk_flow_retry(f, &err); /* how it went: last_error */
+}
+
 int pk_flow_tick(pk_flow *f, pk_error *err)
 {
 	recheck_tick(f);
+	retry_tick(f);
 	if (!f->active)
 		return 0;
 	if (f->sale.method == PK_METHOD_UPI)
@@ -432,6 +480,10 @@ int pk_flow_tick(pk_flow *f, pk_error *err)
 
 int pk_flow_timeout_ms(const pk_flow *f)
 {
+	if (f->retry_at_ms) {
+		int64_t wait = f->retry_at_ms - flow_mono(f);
+		return wait < 0 ? 0 : (int)(wait > 60000 ? 60000 : wait);
+	}
 	if (!f->active || !f->polling || f->req ||
 	    f->sale.state != PK_SALE_AWAITING_PAYMENT)
 		return -1;
@@ -467,6 +519,7 @@ void pk_flow_view_get(const pk_flow *f, pk_flow_view *view)
 		}
 	}
 	view->last_error = &f->last_error;
+	view->gave_up = f->retries > 0 && f->retries_done >= f->retries && wants_resend(f);
 	view->version = f->version;
 }
 

@@ -48,6 +48,8 @@ typedef struct pk_flow_view {
 	int64_t remaining_s;     /* UPI: seconds left until poll_timeout, -1 none */
 	const pk_error *last_error; /* the last transport/gateway problem, kind PK_OK if none;
 	                               a transient poll error leaves the sale awaiting */
+	bool gave_up;            /* the re-sends allowed (pk_flow_set_retries) are used up
+	                            and the request still has no usable answer */
 	unsigned version;        /* changes on every change: redraw when it moves */
 } pk_flow_view;
 
@@ -123,6 +125,13 @@ typedef struct pk_recovery_report {
 } pk_recovery_report;
 /* On start-up, before the home screen (see the journal issue). */
 int pk_flow_recover(pk_flow *f, pk_recovery_report *report, pk_error *err);
+
+/* The retry policy: a create or activation without a usable answer is
+ * sent again (the same ctid: the identical request) up to `retries` times,
+ * gap_ms apart, by the controller itself; then the view says gave_up and
+ * the front end decides (pay: abandon if nothing was shown, else stop with
+ * the sale open).  0 (the kiosk): only the cashier's Enter re-sends. */
+void pk_flow_set_retries(pk_flow *f, int retries, int gap_ms);
 
 /* Re-check open sales in the background: one every every_s seconds (0:
  * never, as in `pay`), those younger than max_age_s only (recheck.c). */

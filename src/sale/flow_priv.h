@@ -20,6 +20,12 @@ struct pk_flow {
 	gw_call req_call;
 	gw_req_id settle_req;  /* training settle, independent of the sale request */
 
+	/* Re-sends the program decides on its own (pk_flow_set_retries). */
+	int retries;           /* how many, 0: the cashier decides */
+	int retry_gap_ms;
+	int retries_done;      /* for the active sale */
+	int64_t retry_at_ms;   /* the next one, 0: none scheduled */
+
 	bool polling;          /* UPI status schedule running */
 	int64_t next_poll_ms;  /* monotonic time of the next status request */
 	bool cancelling;       /* UPI: the final status request after cancel */

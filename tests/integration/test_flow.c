@@ -747,6 +747,46 @@ static void test_background_rechecks(void **state)
 	assert_true(pk_state_is_listed(state_of(c, old)));
 }
 
+/* The retry policy lives in the controller: with retries set (as pay does)
+ * an activation without a usable answer is sent again, the identical one,
+ * that many times and gap apart, then the view says gave_up; with none (the
+ * kiosk) nothing is sent until the cashier asks. */
+static void test_retry_policy(void **state)
+{
+	ctx *c = *state;
+	wavepay_to_txid(c, 2000);
+	int64_t id = cur(c)->id;
+	char ctid[PK_CTID_MAX + 1];
+	fault(c, "wavepay_activate", "http500_html", 10);
+	long before = stat_count(c, "wavepay_activate");
+	submit(c, "1234567890");
+	snprintf(ctid, sizeof ctid, "%s", cur(c)->ctid);
+	assert_int_equal(cur(c)->state, PK_SALE_UNKNOWN);
+	advance(c, 10); /* retries 0: nothing more goes out */
+	assert_int_equal(stat_count(c, "wavepay_activate"), before + 1);
+	pk_flow_view v;
+	pk_flow_view_get(c->flow, &v);
+	assert_false(v.gave_up);
+
+	pk_flow_set_retries(c->flow, 2, 3000);
+	advance(c, 2); /* not before the gap */
+	assert_int_equal(stat_count(c, "wavepay_activate"), before + 1);
+	advance(c, 2);
+	assert_int_equal(stat_count(c, "wavepay_activate"), before + 2);
+	pk_flow_view_get(c->flow, &v);
+	assert_false(v.gave_up);
+	advance(c, 4);
+	assert_int_equal(stat_count(c, "wavepay_activate"), before + 3);
+	advance(c, 10); /* used up */
+	assert_int_equal(stat_count(c, "wavepay_activate"), before + 3);
+	pk_flow_view_get(c->flow, &v);
+	assert_true(v.gave_up);
+	assert_int_equal(cur(c)->state, PK_SALE_UNKNOWN);
+	assert_string_equal(cur(c)->ctid, ctid); /* the identical request each time */
+	assert_row(c, id, PK_SALE_UNKNOWN,
+		   "new>creating>awaiting_txid>activating>unknown>activating>unknown>activating>unknown");
+}
+
 static void test_one_sale_at_a_time(void **state)
 {
 	ctx *c = *state;
@@ -790,6 +830,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_refused_retry_same_ctid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_sale_at_a_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_background_rechecks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_policy, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
