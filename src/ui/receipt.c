@@ -26,7 +26,7 @@ static void receipt_enter(pk_screen *s, pk_app *app)
 	pk_flow_view_get(app->flow, &v);
 	pk_error_clear(&rs->err);
 	if (!v.sale) {
-		pk_error_set(&rs->err, PK_ERR_STATE, "%s", _("Only a paid sale has a receipt"));
+		pk_error_set_id(&rs->err, PK_ERR_STATE, 0, N_("Only a paid sale has a receipt"), NULL);
 		return;
 	}
 	pk_receipt_info info = { app->cfg->shop_name, app->cfg->label, app->training,
@@ -55,7 +55,7 @@ static void receipt_draw(pk_screen *s, pk_app *app, int rows, int cols)
 		}
 	}
 	if (rs->err.kind != PK_OK)
-		pk_draw_wrap(rows - 3, 2, cols - 4, 2, rs->err.msg, pk_role_attr(PK_ROLE_BAD), 1);
+		pk_draw_error(rows - 3, 2, cols - 4, 2, &rs->err);
 	else if (rs->printed)
 		pk_draw_center(rows - 3, 0, cols,
 			       pk_fmt(buf, sizeof buf, _("Receipt printed on %s"),

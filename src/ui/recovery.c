@@ -44,7 +44,7 @@ static void recovery_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	char buf[512];
 	const pk_recovery_report *r = &app->recovery;
 	if (app->recover_err.kind != PK_OK) {
-		y += pk_draw_wrap(y, x, w, 4, app->recover_err.msg, pk_role_attr(PK_ROLE_BAD), 0);
+		y += pk_draw_error(y, x, w, 4, &app->recover_err);
 		y++;
 	}
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
