@@ -22,11 +22,7 @@ static pk_currency currency_of(pk_method m)
 static void amount_draw(pk_screen *s, pk_app *app, int rows, int cols)
 {
 	amount_screen *a = s->priv;
-	int y = pk_chrome_top(app, 0, 0, cols) + 1;
-	pk_draw_center(y, 0, cols,
-		       a->f.method == PK_METHOD_UPI ? _("UPI payment") : _("Wavepay payment"),
-		       pk_role_attr(PK_ROLE_TITLE));
-	y += 2;
+	int y = pk_form_draw_top(&a->f, app, cols);
 	int x = 4, w = cols - 8;
 	char buf[512];
 	if (app->cfg->ask_label) {
@@ -55,35 +51,34 @@ static void amount_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	pk_chrome_hints(app, rows - 1, 0, cols, hints, 2);
 }
 
-static int amount_key(pk_screen *s, pk_app *app, int key)
+/* Enter: the amount checked, the sale started (recorded first). */
+static int amount_submit(pk_screen *s, pk_app *app)
 {
 	amount_screen *a = s->priv;
-	if (key == PK_K_ESC) {
-		pk_app_home(app);
-		return PK_KEY_HANDLED;
+	pk_error err;
+	int64_t minor;
+	pk_currency cur = currency_of(a->f.method);
+	if (pk_money_parse(a->f.field.text, cur, &minor, &err) < 0) {
+		a->f.error = err;
+		return PK_KEY_REDRAW;
 	}
-	if (key == PK_K_ENTER) {
-		pk_error err;
-		int64_t minor;
-		pk_currency cur = currency_of(a->f.method);
-		if (pk_money_parse(a->f.field.text, cur, &minor, &err) < 0) {
-			a->f.error = err;
-			return PK_KEY_REDRAW;
-		}
-		int rc = a->f.method == PK_METHOD_UPI
-			? pk_flow_start_upi(app->flow, minor, app->sale_label, pk_i18n_lang(), &err)
-			: pk_flow_start_wavepay(app->flow, minor, app->sale_label, pk_i18n_lang(),
-						&err);
-		if (rc < 0) {
-			/* Nothing recorded: the cashier stays here and sees why. */
-			a->f.error = err;
-			return PK_KEY_REDRAW;
-		}
-		/* Recorded (sent or not): the sale's screen shows how it goes. */
-		pk_app_follow_sale(app);
-		return PK_KEY_HANDLED;
+	int rc = a->f.method == PK_METHOD_UPI
+			 ? pk_flow_start_upi(app->flow, minor, app->sale_label, pk_i18n_lang(), &err)
+			 : pk_flow_start_wavepay(app->flow, minor, app->sale_label, pk_i18n_lang(),
+						 &err);
+	if (rc < 0) {
+		/* Nothing recorded: the cashier stays here and sees why. */
+		a->f.error = err;
+		return PK_KEY_REDRAW;
 	}
-	return pk_form_edit(&a->f, key);
+	/* Recorded (sent or not): the sale's screen shows how it goes. */
+	pk_app_follow_sale(app);
+	return PK_KEY_HANDLED;
+}
+
+static int amount_key(pk_screen *s, pk_app *app, int key)
+{
+	return pk_form_key(s, app, key, amount_submit);
 }
 
 static const pk_screen_ops amount_ops = {

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/i18n.h"
+#include "ui/chrome.h"
 #include "ui/colors.h"
 #include "ui/draw.h"
 #include "ui/screen.h"
@@ -88,10 +90,26 @@ pk_screen *pk_form_screen_new(const pk_screen_ops *ops, size_t priv_size, pk_met
 	return s;
 }
 
-int pk_form_edit(pk_form *form, int key)
+int pk_form_key(pk_screen *s, pk_app *app, int key, int (*submit)(pk_screen *, pk_app *))
 {
+	pk_form *form = s->priv;
+	if (key == PK_K_ESC) {
+		pk_app_home(app);
+		return PK_KEY_HANDLED;
+	}
+	if (key == PK_K_ENTER)
+		return submit(s, app);
 	if (!pk_field_key(&form->field, key))
 		return PK_KEY_UNUSED;
 	pk_error_clear(&form->error);
 	return PK_KEY_REDRAW;
+}
+
+int pk_form_draw_top(const pk_form *form, pk_app *app, int cols)
+{
+	int y = pk_chrome_top(app, 0, 0, cols) + 1;
+	pk_draw_center(y, 0, cols,
+		       form->method == PK_METHOD_UPI ? _("UPI payment") : _("Wavepay payment"),
+		       pk_role_attr(PK_ROLE_TITLE));
+	return y + 2;
 }

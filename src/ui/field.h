@@ -33,6 +33,7 @@ void pk_field_draw(const pk_field *f, int y, int x, int w);
 
 typedef struct pk_screen pk_screen;
 typedef struct pk_screen_ops pk_screen_ops;
+typedef struct pk_app pk_app;
 
 /* A screen that asks for one thing for a sale of a method (the amount, the
  * customer's account ID): the field and what was wrong with it.  It starts
@@ -45,7 +46,11 @@ typedef struct pk_form {
 /* A screen whose private data (priv_size bytes) starts with a pk_form. */
 pk_screen *pk_form_screen_new(const pk_screen_ops *ops, size_t priv_size, pk_method method,
 			      pk_field_kind kind, int max);
-/* Typing into the form's field: a key it took clears the error. */
-int pk_form_edit(pk_form *form, int key);
+/* The form's top: the chrome and "UPI payment" / "Wavepay payment";
+ * returns the first row below it. */
+int pk_form_draw_top(const pk_form *form, pk_app *app, int cols);
+/* A form's keys: Esc home, Enter submit(s, app), anything else typed into
+ * the field (a key it took clears the error). */
+int pk_form_key(pk_screen *s, pk_app *app, int key, int (*submit)(pk_screen *, pk_app *));
 
 #endif

@@ -20,11 +20,7 @@ typedef struct label_screen {
 static void label_draw(pk_screen *s, pk_app *app, int rows, int cols)
 {
 	label_screen *l = s->priv;
-	int y = pk_chrome_top(app, 0, 0, cols) + 1;
-	pk_draw_center(y, 0, cols,
-		       l->f.method == PK_METHOD_UPI ? _("UPI payment") : _("Wavepay payment"),
-		       pk_role_attr(PK_ROLE_TITLE));
-	y += 2;
+	int y = pk_form_draw_top(&l->f, app, cols);
 	int x = 4, w = cols - 8;
 	if (!l->confirming) {
 		y += pk_draw_wrap(y, x, w, 2, _("Customer account ID"), A_BOLD, 0);
@@ -42,36 +38,36 @@ static void label_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	pk_chrome_hints(app, rows - 1, 0, cols, hints, 2);
 }
 
+/* Enter: the account ID checked, then shown back for the cashier to confirm. */
+static int label_submit(pk_screen *s, pk_app *app)
+{
+	(void)app;
+	label_screen *l = s->priv;
+	pk_error err;
+	if (pk_label_normalise(l->f.field.text, l->normal, sizeof l->normal, &err) < 0) {
+		l->f.error = err;
+		return PK_KEY_REDRAW;
+	}
+	pk_error_clear(&l->f.error);
+	l->confirming = true;
+	return PK_KEY_REDRAW;
+}
+
 static int label_key(pk_screen *s, pk_app *app, int key)
 {
 	label_screen *l = s->priv;
-	if (l->confirming) {
-		if (key == PK_K_ENTER) {
-			snprintf(app->sale_label, sizeof app->sale_label, "%s", l->normal);
-			pk_app_show(app, pk_amount_new(l->f.method));
-			return PK_KEY_HANDLED;
-		}
-		if (key == PK_K_ESC) {
-			l->confirming = false;
-			return PK_KEY_REDRAW;
-		}
-		return PK_KEY_UNUSED;
-	}
-	if (key == PK_K_ESC) {
-		pk_app_home(app);
+	if (!l->confirming)
+		return pk_form_key(s, app, key, label_submit);
+	if (key == PK_K_ENTER) {
+		snprintf(app->sale_label, sizeof app->sale_label, "%s", l->normal);
+		pk_app_show(app, pk_amount_new(l->f.method));
 		return PK_KEY_HANDLED;
 	}
-	if (key == PK_K_ENTER) {
-		pk_error err;
-		if (pk_label_normalise(l->f.field.text, l->normal, sizeof l->normal, &err) < 0) {
-			l->f.error = err;
-			return PK_KEY_REDRAW;
-		}
-		pk_error_clear(&l->f.error);
-		l->confirming = true;
+	if (key == PK_K_ESC) {
+		l->confirming = false;
 		return PK_KEY_REDRAW;
 	}
-	return pk_form_edit(&l->f, key);
+	return PK_KEY_UNUSED;
 }
 
 static const pk_screen_ops label_ops = {
