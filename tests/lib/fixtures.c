@@ -3,7 +3,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "gateway/gateway.h"
 
 int pk_tmpjournal_open(pk_tmpjournal *t, const char *tag)
 {
@@ -48,4 +51,39 @@ pk_clock pk_fakeclock_clock(pk_fakeclock *c)
 {
 	pk_clock clk = { fake_mono, fake_wall, c };
 	return clk;
+}
+
+int pk_flowfx_open(pk_flowfx *f, const char *tag, time_t wall)
+{
+	memset(f, 0, sizeof *f);
+	if (pk_tmpjournal_open(&f->t, tag))
+		return -1;
+	f->j = f->t.j;
+	f->clk.wall_base = wall;
+	pk_error err;
+	gw_options o = { 0 };
+	o.api_url = "http://127.0.0.1:1"; /* nothing listens: nothing is answered */
+	o.secret = "s";
+	if (gw_client_new(&f->gw, &o, &err)) {
+		pk_tmpjournal_close(&f->t);
+		return -1;
+	}
+	return 0;
+}
+
+int pk_flowfx_make_flow(pk_flowfx *f)
+{
+	pk_error err;
+	pk_clock clk = pk_fakeclock_clock(&f->clk);
+	pk_flow_settings set = { 2, 60 };
+	return pk_flow_new(&f->flow, f->j, f->gw, &set, &clk, &err);
+}
+
+void pk_flowfx_close(pk_flowfx *f)
+{
+	pk_flow_free(f->flow);
+	f->flow = NULL;
+	gw_client_free(f->gw);
+	f->gw = NULL;
+	pk_tmpjournal_close(&f->t);
 }

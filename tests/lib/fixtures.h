@@ -30,4 +30,19 @@ typedef struct pk_fakeclock {
 /* The pk_clock reading *c (c must outlive the flow using it). */
 pk_clock pk_fakeclock_clock(pk_fakeclock *c);
 
+/* A sale controller on a temp journal, its gateway a closed loopback port
+ * (a request goes out and is never answered), on a driven clock that
+ * starts at wall.  flow is NULL until pk_flowfx_make_flow. */
+typedef struct pk_flowfx {
+	pk_tmpjournal t;
+	pk_journal *j;
+	gw_client *gw;
+	pk_flow *flow;
+	pk_fakeclock clk;
+} pk_flowfx;
+int pk_flowfx_open(pk_flowfx *f, const char *tag, time_t wall);
+/* The controller (poll every 2 s, give up after 60 s); 0 or -1. */
+int pk_flowfx_make_flow(pk_flowfx *f);
+void pk_flowfx_close(pk_flowfx *f);
+
 #endif

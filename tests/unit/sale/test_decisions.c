@@ -20,30 +20,12 @@
 #define NOW 1790000000
 #define LINK_OK "upi://pay?pa=shop@bank&pn=Shop&am=100.00&tr=X1"
 
-typedef struct fx {
-	pk_tmpjournal t;
-	pk_journal *j;
-	gw_client *gw;
-	pk_flow *flow;
-	pk_fakeclock clk;
-} fx;
+typedef pk_flowfx fx;
 
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	if (!f || pk_tmpjournal_open(&f->t, "decide"))
-		return -1;
-	f->j = f->t.j;
-	pk_error err;
-	gw_options o = { 0 };
-	o.api_url = "http://127.0.0.1:1"; /* nothing listens: nothing is answered */
-	o.secret = "s";
-	if (gw_client_new(&f->gw, &o, &err))
-		return -1;
-	f->clk.wall_base = NOW;
-	pk_clock clk = pk_fakeclock_clock(&f->clk);
-	pk_flow_settings set = { 2, 60 };
-	if (pk_flow_new(&f->flow, f->j, f->gw, &set, &clk, &err))
+	if (!f || pk_flowfx_open(f, "decide", NOW) || pk_flowfx_make_flow(f))
 		return -1;
 	*state = f;
 	return 0;
@@ -51,11 +33,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	fx *f = *state;
-	pk_flow_free(f->flow);
-	gw_client_free(f->gw);
-	pk_tmpjournal_close(&f->t);
-	free(f);
+	pk_flowfx_close(*state);
+	free(*state);
 	return 0;
 }
 

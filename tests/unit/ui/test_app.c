@@ -24,10 +24,7 @@
 #include "ui/screen.h"
 
 typedef struct fx {
-	pk_tmpjournal t;
-	gw_client *gw;
-	pk_flow *flow;
-	pk_fakeclock clk;
+	pk_flowfx c;   /* the controller, on a temp journal and a silent gateway */
 	pk_config cfg;
 	char conf[160];
 	pk_app app;
@@ -36,10 +33,10 @@ typedef struct fx {
 static int setup_kiosk(void **state, bool kiosk)
 {
 	fx *f = calloc(1, sizeof *f);
-	if (!f || pk_tmpjournal_open(&f->t, "ui"))
+	if (!f || pk_flowfx_open(&f->c, "ui", 1790000000) || pk_flowfx_make_flow(&f->c))
 		return -1;
 	/* an empty config file of our own (0600), so no system one is read */
-	snprintf(f->conf, sizeof f->conf, "%s/paykiosk.conf", f->t.dir);
+	snprintf(f->conf, sizeof f->conf, "%s/paykiosk.conf", f->c.t.dir);
 	FILE *fp = fopen(f->conf, "w");
 	if (!fp)
 		return -1;
@@ -60,17 +57,7 @@ static int setup_kiosk(void **state, bool kiosk)
 		free(f->cfg.supervisor_pin);
 		f->cfg.supervisor_pin = strdup(hash);
 	}
-	gw_options o = { 0 };
-	o.api_url = "http://127.0.0.1:1";
-	o.secret = "s";
-	if (gw_client_new(&f->gw, &o, &err))
-		return -1;
-	f->clk.wall_base = 1790000000;
-	pk_clock clk = pk_fakeclock_clock(&f->clk);
-	pk_flow_settings set = { 2, 60 };
-	if (pk_flow_new(&f->flow, f->t.j, f->gw, &set, &clk, &err))
-		return -1;
-	pk_app_options ao = { .cfg = &f->cfg, .flow = f->flow, .training = true };
+	pk_app_options ao = { .cfg = &f->cfg, .flow = f->c.flow, .training = true };
 	if (pk_app_init(&f->app, &ao, &err) < 0)
 		return -1;
 	*state = f;
@@ -91,11 +78,9 @@ static int teardown(void **state)
 {
 	fx *f = *state;
 	pk_app_free(&f->app);
-	pk_flow_free(f->flow);
-	gw_client_free(f->gw);
 	pk_config_free(&f->cfg);
 	unlink(f->conf);
-	pk_tmpjournal_close(&f->t);
+	pk_flowfx_close(&f->c);
 	free(f);
 	return 0;
 }
@@ -121,7 +106,7 @@ static void test_routing_follows_the_sale(void **state)
 	assert_string_equal(shown(f), "amount");
 	keys(f, "150\n");
 	pk_flow_view v;
-	pk_flow_view_get(f->flow, &v);
+	pk_flow_view_get(f->c.flow, &v);
 	assert_non_null(v.sale);
 	assert_int_equal(v.sale->state, PK_SALE_CREATING);
 	int64_t id = v.sale->id;
@@ -133,7 +118,7 @@ static void test_routing_follows_the_sale(void **state)
 	keys(f, "\n");
 	pk_sale s;
 	pk_error err;
-	assert_int_equal(pk_journal_get(f->t.j, id, &s, &err), 0);
+	assert_int_equal(pk_journal_get(f->c.j, id, &s, &err), 0);
 	assert_int_equal(s.state, PK_SALE_ABANDONED);
 	pk_sale_clear(&s);
 	assert_true(pk_screen_is(f->app.screen, &pk_home_ops));
