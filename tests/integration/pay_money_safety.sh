@@ -14,11 +14,11 @@
 # and refused (open, never failed), a link asking another or no amount (no
 # QR, abandoned), possible_transaction_created with 404 (not found), and
 # SIGTERM when the final status check gets no answer (unconfirmed).
-source "$(dirname "$0")/../e2e/lib.sh"
+source "$(dirname "$0")/lib.sh"
 e2e_init
 command -v python3 >/dev/null || fail "python3 is missing"
 
-# ---- helpers (pay_bg .. check_json_lines as in pay_pos.sh) ------------------
+# ---- helpers (pay_bg .. check_json_lines: lib.sh) ---------------------------
 
 # fresh STEP: a new sandbox (the previous one stopped) and a new journal.
 fresh() {
@@ -37,68 +37,8 @@ CONF=$E2E_TMP/pay.conf
 printf 'pay_unknown_after = 5\n' > "$CONF"
 chmod 600 "$CONF"
 
-# pay [ARGS...]: the command as a till runs it (stdin from $PAY_IN or
-# /dev/null), JSON lines into $E2E_TMP/out.N, stderr into err.N; sets PAY_N.
-PAY_N=0
-pay_bg() {
-	PAY_N=$((PAY_N + 1))
-	env -u TERM PAYKIOSK_API_URL="$SANDBOX_URL" PAYKIOSK_SECRET="$SANDBOX_SECRET" \
-		PAYKIOSK_JOURNAL="$KIOSK_JOURNAL" PAYKIOSK_CONFIG="$CONF" \
-		PAYKIOSK_LABEL=till-7 XDG_CONFIG_HOME="$E2E_TMP/config" \
-		"$PK_KIOSK" "$@" < "${PAY_IN:-/dev/null}" > "$E2E_TMP/out.$PAY_N" 2> "$E2E_TMP/err.$PAY_N" &
-	PAY_PID=$!
-}
-pay_wait() { # pay_wait SECONDS -> PAY_STATUS
-	local end=$((SECONDS + $1))
-	while kill -0 "$PAY_PID" 2>/dev/null; do
-		[ $SECONDS -ge $end ] && { kill -9 "$PAY_PID"; fail "pay did not finish in $1 s; its last lines: $(tail -n 3 "$E2E_TMP/out.$PAY_N")"; }
-		sleep 0.05
-	done
-	wait "$PAY_PID"
-	PAY_STATUS=$?
-}
-out() { cat "$E2E_TMP/out.$PAY_N"; }
+PAY_ENV=(PAYKIOSK_CONFIG="$CONF")
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-# json FIELD [STATE]: a field of the last line (or of the last line for
-# that state).
-json_field() {
-	python3 - "$E2E_TMP/out.$PAY_N" "$1" "${2:-}" <<'EOF'
-import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-want = sys.argv[3]
-if want:
-    lines = [l for l in lines if l.get("state") == want]
-v = lines[-1].get(sys.argv[2], "") if lines else ""
-print(str(v).lower() if isinstance(v, bool) else v)
-EOF
-}
-# The last "state" line's FIELD.
-last_state_field() {
-	python3 - "$E2E_TMP/out.$PAY_N" "$1" <<'EOF'
-import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-states = [l for l in lines if l.get("event") == "state"]
-v = states[-1].get(sys.argv[2], "") if states else ""
-print(str(v).lower() if isinstance(v, bool) else v)
-EOF
-}
-_has_state() { grep -q "\"state\":\"$1\"" "$E2E_TMP/out.$PAY_N"; }
-wait_state() { poll_until "${2:-10}" _has_state "$1" || fail "no '$1' line: $(out) $(cat "$E2E_TMP/err.$PAY_N")"; }
-expect_exit() {
-	[ "$PAY_STATUS" = "$1" ] || fail "exit status $PAY_STATUS, expected $1; out: $(out); err: $(cat "$E2E_TMP/err.$PAY_N")"
-}
-check_json_lines() { # every line is one JSON object; the last state says final
-	python3 - "$E2E_TMP/out.$PAY_N" <<'EOF' || fail "bad JSON lines: $(out)"
-import json, sys
-lines = [l for l in open(sys.argv[1]) if l.strip()]
-assert lines, "no output"
-objs = [json.loads(l) for l in lines]
-assert all(isinstance(o, dict) and "event" in o for o in objs)
-states = [o for o in objs if o["event"] == "state"]
-assert states and states[-1]["final"] is True, "the last state is not final"
-assert all(not s["final"] for s in states[:-1]), "a final state before the end"
-EOF
-}
 # The sandbox saw a request of CALL (its request log): it is in flight.
 _reached() { grep -q "call=$1 " "$E2E_TMP/sandbox.log"; }
 wait_reached() { poll_until 10 _reached "$1" || fail "no $1 request reached the sandbox"; }

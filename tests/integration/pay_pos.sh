@@ -3,63 +3,14 @@
 # terminal, JSON lines read from a pipe, the exit status decides.  Against
 # the real sandbox over loopback, with a syslog socket listening (python3)
 # to check the operational log, and a receipt "printer" that is a file.
-source "$(dirname "$0")/../e2e/lib.sh"
+source "$(dirname "$0")/lib.sh"
 e2e_init
 command -v python3 >/dev/null || fail "python3 is missing"
 sandbox_start
 
 syslog_listen # the kiosk's log lines: $E2E_TMP/syslog.txt
 
-# pay [ARGS...]: the command as a till runs it (stdin from $PAY_IN or
-# /dev/null), JSON lines into $E2E_TMP/out.N, stderr into err.N; sets PAY_N.
-PAY_N=0
-pay_bg() {
-	PAY_N=$((PAY_N + 1))
-	env -u TERM PAYKIOSK_API_URL="$SANDBOX_URL" PAYKIOSK_SECRET="$SANDBOX_SECRET" \
-		PAYKIOSK_JOURNAL="$KIOSK_JOURNAL" PAYKIOSK_LOG_SOCKET="$LOGSOCK" \
-		PAYKIOSK_LABEL=till-7 XDG_CONFIG_HOME="$E2E_TMP/config" \
-		"$PK_KIOSK" "$@" < "${PAY_IN:-/dev/null}" > "$E2E_TMP/out.$PAY_N" 2> "$E2E_TMP/err.$PAY_N" &
-	PAY_PID=$!
-}
-pay_wait() { # pay_wait SECONDS -> PAY_STATUS
-	local end=$((SECONDS + $1))
-	while kill -0 "$PAY_PID" 2>/dev/null; do
-		[ $SECONDS -ge $end ] && { kill -9 "$PAY_PID"; fail "pay did not finish in $1 s"; }
-		sleep 0.1
-	done
-	wait "$PAY_PID"
-	PAY_STATUS=$?
-}
-out() { cat "$E2E_TMP/out.$PAY_N"; }
-# json FIELD [LINE-FILTER-STATE]: a field of the last line (or of the line
-# for that state).
-json_field() {
-	python3 - "$E2E_TMP/out.$PAY_N" "$1" "${2:-}" <<'EOF'
-import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-want = sys.argv[3]
-if want:
-    lines = [l for l in lines if l.get("state") == want]
-print(lines[-1].get(sys.argv[2], "") if lines else "")
-EOF
-}
-_has_state() { grep -q "\"state\":\"$1\"" "$E2E_TMP/out.$PAY_N"; }
-wait_state() { poll_until "${2:-10}" _has_state "$1" || fail "no '$1' line: $(out) $(cat "$E2E_TMP/err.$PAY_N")"; }
-expect_exit() {
-	[ "$PAY_STATUS" = "$1" ] || fail "exit status $PAY_STATUS, expected $1; out: $(out); err: $(cat "$E2E_TMP/err.$PAY_N")"
-}
-check_json_lines() { # every line is one JSON object; the last says final
-	python3 - "$E2E_TMP/out.$PAY_N" <<'EOF' || fail "bad JSON lines: $(out)"
-import json, sys
-lines = [l for l in open(sys.argv[1]) if l.strip()]
-assert lines, "no output"
-objs = [json.loads(l) for l in lines]
-assert all(isinstance(o, dict) and "event" in o for o in objs)
-states = [o for o in objs if o["event"] == "state"]
-assert states and states[-1]["final"] is True, "the last state is not final"
-assert all(not s["final"] for s in states[:-1]), "a final state before the end"
-EOF
-}
+PAY_ENV=(PAYKIOSK_LOG_SOCKET="$LOGSOCK")
 
 step "UPI paid: JSON lines, exit 0, journal paid, syslog lines, receipt bytes"
 pay_bg pay upi --amount 12.50 --label till-7-sale-1 --json
