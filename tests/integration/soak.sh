@@ -162,6 +162,7 @@ till_sale() { # TILL SEQ
 	local start
 	start=$(now_ms)
 	[ $kill_on = time ] && kill_at=$(( start + kill_delay ))
+	: > "$base.out" # (the loop below reads it before pay has written)
 	# The cashier types the ID a moment after the wallet was shown.
 	{ sleep "0.$(rand 8)"; cat "$base.in"; } |
 		env -u TERM PAYKIOSK_API_URL="$SANDBOX_URL" PAYKIOSK_SECRET="$SANDBOX_SECRET" \
