@@ -75,11 +75,19 @@ static void wavepay_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	if (w->correcting && sale->state == PK_SALE_NOT_FOUND)
 		y += pk_draw_wrap(y, x, tw, 2, _("Transaction not found - check the ID"),
 				  pk_role_attr(PK_ROLE_WARN), 0);
-	if (sale->state == PK_SALE_REFUSED)
+	if (sale->state == PK_SALE_REFUSED) {
 		y += pk_draw_wrap(y, x, tw, 2,
 				  pk_fmt(buf, sizeof buf, _("Transaction ID refused: %s"),
 					 sale->message[0] ? sale->message : "-"),
 				  pk_role_attr(PK_ROLE_WARN), 0);
+		/* A refusal does not prove that no money moved (the wallet was
+		 * paid before the ID was typed; a re-sent ID may be "already
+		 * used" because the first one was credited). */
+		y += pk_draw_wrap(y, x, tw, 2,
+				  _("The customer may already have paid: do not ask for the money "
+				    "again. Correct the ID, or leave the sale open."),
+				  A_NORMAL, 0);
+	}
 	const char *label = _("Transaction ID:");
 	int lw = pk_draw_text(y, x, tw, label, A_BOLD);
 	int fx = x + lw + 1;

@@ -271,6 +271,7 @@ sandbox_fault wavepay_activate resend_fail 1 >/dev/null
 keys Enter
 wait_for "Transaction ID refused" 15
 assert_screen "already used"
+assert_screen "do not ask for the money" # a refusal never proves that nothing was paid
 expect_state "$sale" refused
 never_in "$sale" failed cancelled
 [ "$(sale_col "$sale" ctid)" = "$ctid" ] || fail "the re-send used another ctid"
