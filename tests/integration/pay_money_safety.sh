@@ -39,6 +39,15 @@ chmod 600 "$CONF"
 
 PAY_ENV=(PAYKIOSK_CONFIG="$CONF")
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+# term_within MS: SIGTERM to pay, which must be gone within MS.
+term_within() {
+	local t0 took
+	t0=$(date +%s%N)
+	kill -TERM "$PAY_PID"
+	pay_wait 10
+	took=$(ms_since "$t0")
+	[ "$took" -le "$1" ] || fail "pay took $took ms to stop after SIGTERM"
+}
 # The sandbox saw a request of CALL (its request log): it is in flight.
 _reached() { grep -q "call=$1 " "$E2E_TMP/sandbox.log"; }
 wait_reached() { poll_until 10 _reached "$1" || fail "no $1 request reached the sandbox"; }
@@ -87,11 +96,7 @@ printf '1234567890\n' > "$E2E_TMP/in"
 PAY_IN=$E2E_TMP/in pay_bg pay wavepay --amount 2000 --json
 wait_state activating
 wait_reached wavepay_activate
-t0=$(date +%s%N)
-kill -TERM "$PAY_PID"
-pay_wait 10
-took=$(ms_since "$t0")
-[ "$took" -le 6000 ] || fail "pay took $took ms to stop after SIGTERM"
+term_within 6000
 expect_exit 5
 check_json_lines
 grep -q '"event":"interrupted"' "$E2E_TMP/out.$PAY_N" || fail "no interrupted line"
@@ -105,11 +110,7 @@ sandbox_post /_sandbox/fault '{"call":"upi_create","mode":"hang","count":1,"hang
 pay_bg pay upi --amount 75 --json
 wait_state creating
 wait_reached upi_create
-t0=$(date +%s%N)
-kill -TERM "$PAY_PID"
-pay_wait 10
-took=$(ms_since "$t0")
-[ "$took" -le 6000 ] || fail "pay took $took ms to stop after SIGTERM"
+term_within 6000
 expect_exit 4
 check_json_lines
 expect_journal abandoned
@@ -376,11 +377,7 @@ fresh k
 pay_bg --poll-interval 30 --poll-timeout 600 pay upi --amount 150 --json
 wait_state awaiting_payment
 sandbox_fault upi_status reset 5 >/dev/null
-t0=$(date +%s%N)
-kill -TERM "$PAY_PID"
-pay_wait 10
-took=$(ms_since "$t0")
-[ "$took" -le 6000 ] || fail "pay took $took ms to stop after SIGTERM"
+term_within 6000
 expect_exit 5
 check_json_lines
 grep -q '"event":"interrupted"' "$E2E_TMP/out.$PAY_N" || fail "no interrupted line"

@@ -661,16 +661,6 @@ static void pump_all(ctx *c)
 	assert_int_equal(gw_client_busy(c->gw), 0);
 }
 
-static pk_sale_state state_of(ctx *c, int64_t id)
-{
-	pk_sale s;
-	pk_error err;
-	assert_int_equal(pk_journal_get(c->j, id, &s, &err), 0);
-	pk_sale_state st = s.state;
-	pk_sale_clear(&s);
-	return st;
-}
-
 /* Open sales are worked on: a UPI sale the cashier stopped waiting for and
  * a Wavepay activation whose answer was unusable are asked about again in
  * the background, in turn, until the gateway's word closes them; the sale
@@ -686,7 +676,7 @@ static void test_background_rechecks(void **state)
 	snprintf(order, sizeof order, "%s", cur(c)->order_id);
 	assert_int_equal(pk_flow_cancel(c->flow, &err), 0);
 	pump(c);
-	assert_int_equal(state_of(c, upi), PK_SALE_UNCONFIRMED);
+	assert_int_equal(pk_journal_state_of(c->j, upi), PK_SALE_UNCONFIRMED);
 	pk_flow_close(c->flow);
 
 	/* Wavepay: credited, but the answer was `ok` without a deposit */
@@ -694,7 +684,7 @@ static void test_background_rechecks(void **state)
 	int64_t wave = cur(c)->id;
 	fault(c, "wavepay_activate", "ok_no_deposit", 1);
 	submit(c, "1444444444");
-	assert_int_equal(state_of(c, wave), PK_SALE_UNKNOWN);
+	assert_int_equal(pk_journal_state_of(c->j, wave), PK_SALE_UNKNOWN);
 	pk_flow_close(c->flow);
 
 	pk_flow_set_recheck(c->flow, 10, 3600);
@@ -708,20 +698,20 @@ static void test_background_rechecks(void **state)
 	advance(c, 1);
 	pump_all(c);
 	assert_int_equal(stat_count(c, "upi_status"), polls + 1);
-	assert_int_equal(state_of(c, upi), PK_SALE_UNCONFIRMED);
+	assert_int_equal(pk_journal_state_of(c->j, upi), PK_SALE_UNCONFIRMED);
 
 	/* the next asks the Wavepay sale: the identical activation, credited */
 	advance(c, 10);
 	pump_all(c);
 	assert_int_equal(stat_count(c, "wavepay_activate"), acts + 1);
-	assert_int_equal(state_of(c, wave), PK_SALE_PAID);
+	assert_int_equal(pk_journal_state_of(c->j, wave), PK_SALE_PAID);
 	assert_row(c, wave, PK_SALE_PAID, "new>creating>awaiting_txid>activating>unknown>paid");
 
 	/* the customer pays the UPI order: the next round sees it */
 	settle_order(c, order, "success");
 	advance(c, 10);
 	pump_all(c);
-	assert_int_equal(state_of(c, upi), PK_SALE_PAID);
+	assert_int_equal(pk_journal_state_of(c->j, upi), PK_SALE_PAID);
 	assert_row(c, upi, PK_SALE_PAID, "new>creating>awaiting_payment>unconfirmed>paid");
 
 	/* nothing open: no more requests */
@@ -743,8 +733,8 @@ static void test_background_rechecks(void **state)
 	advance(c, 20);
 	pump_all(c);
 	assert_int_equal(stat_count(c, "upi_status"), polls);
-	assert_int_equal(state_of(c, old), PK_SALE_UNCONFIRMED);
-	assert_true(pk_state_is_listed(state_of(c, old)));
+	assert_int_equal(pk_journal_state_of(c->j, old), PK_SALE_UNCONFIRMED);
+	assert_true(pk_state_is_listed(pk_journal_state_of(c->j, old)));
 }
 
 /* The retry policy lives in the controller: with retries set (as pay does)

@@ -1,6 +1,12 @@
 /* fixtures.c - see fixtures.h. */
 #include "fixtures.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,4 +92,14 @@ void pk_flowfx_close(pk_flowfx *f)
 	gw_client_free(f->gw);
 	f->gw = NULL;
 	pk_tmpjournal_close(&f->t);
+}
+
+pk_sale_state pk_journal_state_of(pk_journal *j, int64_t id)
+{
+	pk_sale s;
+	pk_error err;
+	assert_int_equal(pk_journal_get(j, id, &s, &err), 0);
+	pk_sale_state st = s.state;
+	pk_sale_clear(&s);
+	return st;
 }

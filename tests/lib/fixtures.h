@@ -20,6 +20,8 @@ typedef struct pk_tmpjournal {
 int pk_tmpjournal_open(pk_tmpjournal *t, const char *tag);
 /* Close the journal, remove its files and the folder. */
 void pk_tmpjournal_close(pk_tmpjournal *t);
+/* The state the journal holds for sale id (the test fails if it has none). */
+pk_sale_state pk_journal_state_of(pk_journal *j, int64_t id);
 
 /* Monotonic milliseconds that only the test moves; the wall clock is
  * wall_base + mono_ms / 1000. */

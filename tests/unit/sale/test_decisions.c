@@ -90,16 +90,6 @@ static int64_t sale_in(fx *f, pk_method m, pk_sale_state st)
 	return id;
 }
 
-static pk_sale_state recorded(fx *f, int64_t id)
-{
-	pk_sale s;
-	pk_error err;
-	assert_int_equal(pk_journal_get(f->j, id, &s, &err), 0);
-	pk_sale_state st = s.state;
-	pk_sale_clear(&s);
-	return st;
-}
-
 /* Make sale id the flow's active one, as the screens would have it. */
 static void activate(fx *f, int64_t id)
 {
@@ -204,7 +194,7 @@ static void test_decision_table(void **state)
 			flow_done(f->flow, &res);
 			gw_result_free(&res);
 		}
-		pk_sale_state got = recorded(f, id);
+		pk_sale_state got = pk_journal_state_of(f->j, id);
 		if (got != r->to)
 			fail_msg("%s: recorded %s, the table says %s", r->what, pk_state_name(got),
 				 pk_state_name(r->to));
@@ -385,7 +375,7 @@ static pk_sale_state happen(fx *f, int64_t id, const event *e)
 		gw_result_free(&res);
 		break;
 	}
-	pk_sale_state got = recorded(f, id);
+	pk_sale_state got = pk_journal_state_of(f->j, id);
 	idle(f);
 	return got;
 }

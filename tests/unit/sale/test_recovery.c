@@ -76,16 +76,6 @@ out:;
 	return id;
 }
 
-static pk_sale_state state_of(fx *f, int64_t id)
-{
-	pk_sale s;
-	pk_error err;
-	assert_int_equal(pk_journal_get(f->j, id, &s, &err), 0);
-	pk_sale_state st = s.state;
-	pk_sale_clear(&s);
-	return st;
-}
-
 static void test_recovery_decisions(void **state)
 {
 	fx *f = *state;
@@ -104,13 +94,13 @@ static void test_recovery_decisions(void **state)
 	assert_int_equal(rep.unconfirmed, 2); /* d past deadline, g second in line */
 	assert_int_equal(rep.resumed, 1);
 	assert_int_equal(rep.reactivated, 0);
-	assert_int_equal(state_of(f, a), PK_SALE_ABANDONED);
-	assert_int_equal(state_of(f, b), PK_SALE_ABANDONED);
-	assert_int_equal(state_of(f, c), PK_SALE_ABANDONED);
-	assert_int_equal(state_of(f, d), PK_SALE_UNCONFIRMED);
-	assert_int_equal(state_of(f, e), PK_SALE_AWAITING_TXID);
-	assert_int_equal(state_of(f, g), PK_SALE_UNCONFIRMED);
-	assert_int_equal(state_of(f, h), PK_SALE_AWAITING_PAYMENT);
+	assert_int_equal(pk_journal_state_of(f->j, a), PK_SALE_ABANDONED);
+	assert_int_equal(pk_journal_state_of(f->j, b), PK_SALE_ABANDONED);
+	assert_int_equal(pk_journal_state_of(f->j, c), PK_SALE_ABANDONED);
+	assert_int_equal(pk_journal_state_of(f->j, d), PK_SALE_UNCONFIRMED);
+	assert_int_equal(pk_journal_state_of(f->j, e), PK_SALE_AWAITING_TXID);
+	assert_int_equal(pk_journal_state_of(f->j, g), PK_SALE_UNCONFIRMED);
+	assert_int_equal(pk_journal_state_of(f->j, h), PK_SALE_AWAITING_PAYMENT);
 
 	/* the newest awaiting sale is active and asks about its order at once */
 	pk_flow_view v;
@@ -158,7 +148,7 @@ static void test_recovery_nothing_to_do(void **state)
 	assert_int_equal(pk_flow_submit_key1(f->flow, "12a", &err), -1);
 	assert_int_equal(err.kind, PK_ERR_INVALID);
 	assert_int_equal(pk_flow_submit_key1(f->flow, "123456789012", &err), -1);
-	assert_int_equal(state_of(f, e), PK_SALE_AWAITING_TXID);
+	assert_int_equal(pk_journal_state_of(f->j, e), PK_SALE_AWAITING_TXID);
 }
 
 int main(void)
