@@ -469,6 +469,18 @@ wait_for_re() {
 	poll_until "${2:-10}" _has_re "$1" || fail "/$1/ did not appear within ${2:-10} s"
 }
 
+# Every state sale ID went through (its history), on one line.
+history_states() { journal_sql "select to_state from sale_history where sale_id = $1 order by id" | tr '\n' ' '; }
+# never_in ID STATE...: the sale's history never went to any of them.
+never_in() {
+	local id=$1 h s
+	shift
+	h=" $(history_states "$id")"
+	for s; do
+		case $h in *" $s "*) fail "sale $id went through '$s': $h" ;; esac
+	done
+}
+
 # A column of the newest sale in the kiosk's journal (any language):
 # last_sale order_id | state | qr_data | identifier | key1 ...
 last_sale() { journal_sql "select $1 from sales order by id desc limit 1"; }

@@ -100,16 +100,6 @@ wait_state() {
 expect_state() {
 	[ "$(sale_state "$1")" = "$2" ] || fail "the journal says sale $1 is '$(sale_state "$1")', not '$2'"
 }
-# Every state the sale went through (its history), one line.
-history_states() { journal_sql "select to_state from sale_history where sale_id = $1 order by id" | tr '\n' ' '; }
-never_in() { # never_in ID STATE...: the sale's history never went there
-	local id=$1 h s
-	shift
-	h=" $(history_states "$id")"
-	for s; do
-		case $h in *" $s "*) fail "sale $id went through '$s': $h" ;; esac
-	done
-}
 history_notes() { journal_sql "select note from sale_history where sale_id = $1 order by id"; }
 # How many status calls reached the sandbox (its request log).
 status_calls() { grep -c "call=upi_status " "$E2E_TMP/sandbox.log"; }

@@ -178,15 +178,6 @@ case $st in awaiting_payment | unconfirmed) ;; *) fail "the sale is '$st', not o
 
 # The journal by sale.
 sale_col() { journal_sql "select $2 from sales where id = $1"; }
-history_states() { journal_sql "select to_state from sale_history where sale_id = $1 order by id" | tr '\n' ' '; }
-never_in() { # never_in ID STATE...: the sale's history never went there
-	local id=$1 h s
-	shift
-	h=" $(history_states "$id")"
-	for s; do
-		case $h in *" $s "*) fail "sale $id went through '$s': $h" ;; esac
-	done
-}
 # ledger_is upi|wavepay|top CTID FIELD=VALUE...: one read of the ledger
 # says all of that ("none": no such entry or field; top: its counts, CTID -).
 ledger_is() {
