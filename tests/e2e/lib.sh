@@ -328,6 +328,15 @@ type_text() { _send_and_wait "${#1}" -l "$1"; }
 keys_nowait() { tmux -L "$E2E_SOCK" send-keys -t kiosk "$@"; }
 
 _hook_last_frame() { awk '$1 == "frame" { f = $0 } END { print f }' "$HOOK"; }
+hook_frames() { grep -c '^frame ' "$HOOK"; }
+_frames_above() { [ "$(hook_frames)" -gt "$1" ]; }
+# wait_next_frame [SECONDS]: the kiosk draws another frame (a live screen
+# redraws at least every second).
+wait_next_frame() {
+	local n
+	n=$(hook_frames)
+	poll_until "${1:-5}" _frames_above "$n" || fail "the kiosk drew nothing for ${1:-5} s"
+}
 _last_screen_is() { _hook_last_frame | grep -q " screen=$1 "; }
 _last_size_is() { _hook_last_frame | grep -q " size=$1\$"; }
 # wait_screen NAME [SECONDS]: the kiosk's newest frame is screen NAME.
@@ -467,6 +476,18 @@ qr_decode() {
 _has_re() { screen | grep -qE -- "$1"; }
 wait_for_re() {
 	poll_until "${2:-10}" _has_re "$1" || fail "/$1/ did not appear within ${2:-10} s"
+}
+
+# to_home: leave a sale whose create failed: Esc, then "give up" if it
+# asks (nothing was shown) -> home.
+to_home() {
+	keys Escape # keys waits until Esc was taken and drawn
+	if _has "Give up this sale?"; then
+		keys Enter
+		wait_for "Choose the payment" 10
+	else
+		_has "Choose the payment" || fail "Esc led nowhere"
+	fi
 }
 
 # Every state sale ID went through (its history), on one line.

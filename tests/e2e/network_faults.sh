@@ -10,15 +10,6 @@ command -v openssl >/dev/null || fail "openssl is not installed"
 sandbox_start
 kiosk_start
 
-to_home() { # leave a failed create: give up (or Enter on a result) -> home
-	keys Escape # keys waits until Esc was taken and drawn
-	if _has "Give up this sale?"; then
-		keys Enter
-		wait_for "Choose the payment" 10
-	else
-		_has "Choose the payment" || fail "Esc led nowhere"
-	fi
-}
 try_create() { # try_create MODE EXPECTED-TEXT
 	step "UPI create answered with fault '$1'"
 	sandbox_post /_sandbox/fault "{\"call\":\"upi_create\",\"mode\":\"$1\",\"count\":1}" >/dev/null

@@ -30,15 +30,6 @@ UNUSABLE_EN="The gateway's answer cannot be used"
 UNUSABLE_MY="Gateway ၏ အဖြေကို အသုံးမပြုနိုင်ပါ"
 UNUSABLE_HI="गेटवे का जवाब इस्तेमाल नहीं हो सकता"
 
-to_home() { # leave a failed create: give up -> home
-	keys Escape # keys waits until Esc was taken and drawn
-	if _has "Give up this sale?"; then
-		keys Enter
-		wait_for "Choose the payment" 10
-	else
-		_has "Choose the payment" || fail "Esc led nowhere"
-	fi
-}
 
 # `*` three times: Burmese, Hindi, back to English, each text in turn
 # (keys waits until each * was taken and its frame is on the pane).
@@ -72,7 +63,7 @@ watch_live() { # watch_live LINE DONE SECS
 		fi
 		[ $((now - last)) -le 3000 ] || fail "the screen froze: '$line' did not change for 3 s"
 		[ $((now - t0)) -le $((secs * 1000)) ] || fail "'$done' did not appear within $secs s"
-		sleep 0.07
+		wait_next_frame 3 # the spinner's next step (a frozen loop draws none)
 	done
 	e2e_log "spinner changed $changes times in $(( ($(ms) - t0) / 1000 )) s"
 	[ $changes -ge 5 ] || fail "the spinner changed only $changes times"
