@@ -23,6 +23,7 @@ declare -A srcs=(
 	[money]=""
 	[txid]=""
 	[config]=""
+	[postback]=""
 	[sandbox_request]="src/sandbox/sandbox_api.c src/sandbox/sandbox_png.c src/sandbox/sandbox_postback.c"
 )
 declare -A libs=(
@@ -37,7 +38,7 @@ build() { # build NAME -> $out/NAME (rebuilt only when a source is newer)
 	[ -x "$bin" ] && [ $newer = 0 ] && return 0
 	local pc=()
 	[ -n "${libs[$name]:-}" ] && read -r -a pc <<<"$(pkg-config --cflags --libs ${libs[$name]})"
-	clang "${flags[@]}" "${defs[@]}" "${files[@]}" "${pc[@]}" -lcrypt -lpthread -lm -o "$bin"
+	clang "${flags[@]}" "${defs[@]}" "${files[@]}" "${pc[@]}" -lcrypt $(pkg-config --libs libcrypto) -lpthread -lm -o "$bin"
 }
 
 run() { # run NAME ARGS...: over a copy of the seed corpus
@@ -58,7 +59,7 @@ if [ "${1:-}" = --long ]; then
 	build "$2"; run "$2" -max_total_time="${3:-600}"; exit
 fi
 status=0
-for name in gateway_parse money txid config sandbox_request; do
+for name in gateway_parse money txid config postback sandbox_request; do
 	build "$name"
 	run "$name" -runs="$runs" || status=1
 done

@@ -73,6 +73,13 @@
  * GET /_sandbox/stats  request counts per call, connections, postbacks,
  *   orders, faults_played (queued and chaos), chaos_played.
  *
+ * GET /_sandbox/postbacks  every deposit postback queued for --postback-url
+ *   (docs/SANDBOX-POSTBACKS.md), oldest first:
+ *   {"postbacks":[{"ctid","transaction_id","wallet_type","currency",
+ *                  "amount" (minor units),"attempts","delivered":bool,
+ *                  "last_http" (0: no HTTP answer yet),"body"}...]}
+ *   body is the JSON sent, byte for byte the same on every attempt.
+ *
  * GET /_sandbox/ledger  the truth about money (amounts in minor units:
  *   paise for INR, kyat for MMK; UPI statuses are settled first as a poll
  *   would see them, so --auto-settle and --upi-outcome show):
@@ -107,7 +114,7 @@
 
 typedef enum sb_call {
 	SB_WAVEPAY_CREATE = 0, SB_WAVEPAY_ACTIVATE, SB_UPI_CREATE, SB_UPI_STATUS,
-	SB_SETTLE, SB_FAULT, SB_STATS, SB_LEDGER, SB_CHAOS, SB_CALL__COUNT
+	SB_SETTLE, SB_FAULT, SB_STATS, SB_LEDGER, SB_CHAOS, SB_POSTBACKS, SB_CALL__COUNT
 } sb_call;
 
 typedef enum sb_fault_mode {
@@ -169,11 +176,19 @@ typedef struct sb_chaos {
 	unsigned http;           /* 0 = chosen from a list */
 } sb_chaos;
 
+/* A deposit postback (spec 2c), built and signed once when the deposit is
+ * credited (sandbox_api.c), then sent until it is acknowledged. */
 typedef struct sb_postback {
-	char *json;
-	int attempts;
+	char *json;              /* the body: every attempt sends these bytes */
+	char ctid[191];          /* additional_data[0].plugin_custom_order_id */
+	char transaction_id[191];
+	char wallet_type[16];
+	char currency[8];
+	int64_t amount;          /* minor units of currency */
+	int attempts;            /* sends so far */
+	long last_http;          /* HTTP status of the last answer; 0 none */
 	time_t next_at;
-	bool delivered;
+	bool delivered;          /* answered 200 {"status":"ok"} */
 } sb_postback;
 
 typedef struct sb_options {
@@ -182,6 +197,11 @@ typedef struct sb_options {
 	char upi_outcome[16];    /* "" = stay processing, "success", "failed" */
 	int delay_ms;
 	char postback_url[256];
+	/* The postback keys (spec 2d): from PAYKASSMA_SANDBOX_POSTBACK_*_KEY or
+	 * --postback-keys-file.  The private key only ever enters
+	 * pk_postback_sign; it is wiped by sb_state_free. */
+	char postback_access_key[256];
+	char postback_private_key[256];
 	bool single_quoted_fails; /* API fail answers as {'status': 'fail', ...} */
 } sb_options;
 
@@ -247,6 +267,10 @@ char *sb_qr_png_base64(const char *text);
 
 /* Postbacks: a thread that delivers queued ones with backoff. */
 int sb_postback_start(sb_state *st, pthread_t *thread);
-void sb_postback_queue(sb_state *st, const char *json);  /* st->mu held */
+/* Queue pb (st->mu held); takes pb->json (freed here on failure). */
+void sb_postback_queue(sb_state *st, sb_postback *pb);
+
+/* "2025-01-31T12:00:00Z", now: the log's time stamp. */
+void sb_log_stamp(char *buf, size_t len);
 
 #endif

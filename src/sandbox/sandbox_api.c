@@ -11,11 +11,14 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "common/error.h"
+#include "common/postback.h"
+
 static const char *const call_names[SB_CALL__COUNT] = {
 	[SB_WAVEPAY_CREATE] = "wavepay_create", [SB_WAVEPAY_ACTIVATE] = "wavepay_activate",
 	[SB_UPI_CREATE] = "upi_create", [SB_UPI_STATUS] = "upi_status",
 	[SB_SETTLE] = "settle", [SB_FAULT] = "fault", [SB_STATS] = "stats",
-	[SB_LEDGER] = "ledger", [SB_CHAOS] = "chaos",
+	[SB_LEDGER] = "ledger", [SB_CHAOS] = "chaos", [SB_POSTBACKS] = "postbacks",
 };
 
 static const char *const fault_names[SB_FAULT__COUNT] = {
@@ -132,6 +135,7 @@ void sb_state_free(sb_state *st)
 	pthread_cond_destroy(&st->cond);
 	pthread_mutex_destroy(&st->mu);
 	explicit_bzero(st->secret, sizeof st->secret);
+	explicit_bzero(st->opt.postback_private_key, sizeof st->opt.postback_private_key);
 }
 
 bool sb_wait_or_stop(sb_state *st, long ms)
@@ -291,17 +295,25 @@ static void amount_text(int64_t minor, int decimals, char *buf, size_t len)
 		snprintf(buf, len, "%lld", (long long)minor);
 }
 
-static cJSON *amount_json(int64_t minor, int decimals)
+/* The shortest exact decimal of an amount: 10050 paise "100.5", 70000
+ * "700", 5 "0.05"; 5000 kyat "5000". */
+static void amount_exact(int64_t minor, int decimals, char *buf, size_t len)
 {
-	char buf[32];
 	if (decimals == 2 && minor % 100 != 0) {
-		amount_text(minor, 2, buf, sizeof buf);
+		amount_text(minor, 2, buf, len);
 		size_t n = strlen(buf);
 		if (buf[n - 1] == '0')
 			buf[n - 1] = '\0';
-		return cJSON_CreateRaw(buf);
+		return;
 	}
-	snprintf(buf, sizeof buf, "%lld", (long long)(decimals == 2 ? minor / 100 : minor));
+	snprintf(buf, len, "%lld", (long long)(decimals == 2 ? minor / 100 : minor));
+}
+
+/* The amount as a JSON number with its exact digits. */
+static cJSON *amount_json(int64_t minor, int decimals)
+{
+	char buf[32];
+	amount_exact(minor, decimals, buf, sizeof buf);
 	return cJSON_CreateRaw(buf);
 }
 
@@ -379,47 +391,137 @@ static void now_text(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* The spec 2c shape; signature = FNV-1a of the body fields, hex (documented
- * in the README of the sandbox: a stand-in, not Paykassma's algorithm). */
+void sb_log_stamp(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* converted_amount: informational, a few currencies at fixed made-up rates
+ * (units per 1 USD, times 10000); the real postback lists ~170. */
+static const struct { const char *code; int64_t per_usd; } sb_rates[] = {
+	{ "USD", 10000 }, { "EUR", 9200 }, { "INR", 830000 }, { "MMK", 20990000 },
+};
+
+/* minor units of currency `from` (`decimals`) -> hundredths of `to`,
+ * rounded down; split so that no product overflows. */
+static int64_t convert_hundredths(int64_t minor, int decimals, int64_t from, int64_t to)
+{
+	int64_t h = decimals == 2 ? minor : minor * 100;
+	return h / from * to + h % from * to / from;
+}
+
+static cJSON *converted_amount(int64_t minor, int decimals, const char *currency)
+{
+	cJSON *o = cJSON_CreateObject();
+	int64_t from = 0;
+	for (size_t i = 0; i < sizeof sb_rates / sizeof sb_rates[0]; i++)
+		if (strcmp(sb_rates[i].code, currency) == 0)
+			from = sb_rates[i].per_usd;
+	for (size_t i = 0; from && i < sizeof sb_rates / sizeof sb_rates[0]; i++) {
+		char buf[32];
+		if (strcmp(sb_rates[i].code, currency) == 0)
+			amount_exact(minor, decimals, buf, sizeof buf);
+		else
+			amount_exact(convert_hundredths(minor, decimals, from, sb_rates[i].per_usd),
+				     2, buf, sizeof buf);
+		cJSON_AddItemToObject(o, sb_rates[i].code, cJSON_CreateRaw(buf));
+	}
+	return o;
+}
+
+/* additional_data of a deposit: one transaction with every field of the
+ * pages' example (spec 2c), printed compact. */
+static char *additional_data(sb_state *st, const char *wallet_type, const char *currency,
+			     const char *amount, const char *when, const char *ctid,
+			     const char *txid)
+{
+	char exchanger[64], stockpiling[24];
+	if (strcmp(currency, "INR") == 0) /* the payer's UPI id */
+		snprintf(exchanger, sizeof exchanger, "payer%04u@okhdfcbank",
+			 (unsigned)(rnd(st) % 10000));
+	else /* the payer's wallet phone number */
+		snprintf(exchanger, sizeof exchanger, "09%09llu",
+			 (unsigned long long)(rnd(st) % 1000000000ull));
+	snprintf(stockpiling, sizeof stockpiling, "%zu", 1430926 + st->n_pb);
+	cJSON *arr = cJSON_CreateArray();
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddItemToArray(arr, d);
+	cJSON_AddStringToObject(d, "activated_datetime", when);
+	cJSON_AddStringToObject(d, "exchanger_identifier", exchanger);
+	cJSON_AddStringToObject(d, "comment", "");
+	cJSON_AddStringToObject(d, "amount", amount);
+	cJSON_AddStringToObject(d, "currency_code", currency);
+	cJSON_AddStringToObject(d, "wallet_type", wallet_type);
+	cJSON_AddItemToObject(d, "stockpiling_id", cJSON_CreateRaw(stockpiling));
+	cJSON_AddStringToObject(d, "transaction_id", txid);
+	cJSON_AddItemToObject(d, "transaction_type", cJSON_CreateRaw("0"));
+	/* The sandbox's assumption: the pages do not say which field carries
+	 * the merchant's order id; we put the create/activate call's
+	 * custom_transaction_id here (docs/HUB.md, "Matching"). */
+	cJSON_AddStringToObject(d, "plugin_custom_order_id", ctid);
+	cJSON_AddNullToObject(d, "withdrawal_id");
+	cJSON_AddNullToObject(d, "withdrawal_status");
+	cJSON_AddStringToObject(d, "account_number", "");
+	cJSON_AddStringToObject(d, "account_name", "");
+	cJSON_AddStringToObject(d, "account_email", "");
+	cJSON *bank = cJSON_AddObjectToObject(d, "bank_details");
+	cJSON_AddStringToObject(bank, "bank_code", "");
+	cJSON_AddStringToObject(bank, "branch_code", "");
+	char *json = cJSON_PrintUnformatted(arr);
+	cJSON_Delete(arr);
+	return json;
+}
+
+/* A deposit postback (spec 2c: every field of the pages' example), signed
+ * as spec 2d says: sha1(access_key . private_key . md5(canonical JSON of
+ * additional_data)), the canonical bytes derived by pk_postback_canonical
+ * from the very bytes sent.  Built once: every re-send is the same body. */
 static void queue_postback(sb_state *st, const char *wallet_type, const char *currency,
 			   int64_t minor, int decimals, const char *label, const char *ctid,
 			   const char *txid)
 {
 	if (!st->opt.postback_url[0])
 		return;
-	char when[32], sig[41];
+	char when[32], amount[32], sig[PK_PB_SIG_HEX];
 	now_text(when, sizeof when);
-	uint64_t h = 1469598103934665603ull;
-	const char *parts[] = { wallet_type, currency, label, ctid, txid };
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-		for (const char *p = parts[i]; *p; p++)
-			h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	snprintf(sig, sizeof sig, "%016llx%016llx%08x", (unsigned long long)h,
-		 (unsigned long long)(h * 31), (unsigned)(h >> 7));
+	amount_exact(minor, decimals, amount, sizeof amount);
+	char *ad = additional_data(st, wallet_type, currency, amount, when, ctid, txid);
+	char *canonical = NULL;
+	pk_error err = { 0 };
+	if (!ad || pk_postback_canonical(ad, strlen(ad), &canonical, &err) != 0 ||
+	    pk_postback_sign(st->opt.postback_access_key, st->opt.postback_private_key, canonical,
+			     sig, &err) != 0) {
+		fprintf(stderr, "paykassma-sandbox: cannot sign the postback of %s: %s\n", ctid,
+			ad ? err.msg : "out of memory");
+		free(ad);
+		free(canonical);
+		return;
+	}
+	free(canonical);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "signature", sig);
 	cJSON_AddStringToObject(o, "wallet_type", wallet_type);
-	cJSON_AddItemToObject(o, "amount", amount_json(minor, decimals));
+	cJSON_AddItemToObject(o, "amount", cJSON_CreateRaw(amount));
 	cJSON_AddStringToObject(o, "currency_code", currency);
 	cJSON_AddStringToObject(o, "label", label);
+	cJSON_AddItemToObject(o, "converted_amount", converted_amount(minor, decimals, currency));
 	cJSON_AddStringToObject(o, "direction", "ingoing");
 	cJSON_AddStringToObject(o, "created_datetime", when);
-	cJSON *arr = cJSON_AddArrayToObject(o, "additional_data");
-	cJSON *d = cJSON_CreateObject();
-	char amt[32];
-	amount_text(minor, decimals, amt, sizeof amt);
-	cJSON_AddStringToObject(d, "activated_datetime", when);
-	cJSON_AddStringToObject(d, "amount", amt);
-	cJSON_AddStringToObject(d, "currency_code", currency);
-	cJSON_AddStringToObject(d, "wallet_type", wallet_type);
-	cJSON_AddStringToObject(d, "transaction_id", txid);
-	cJSON_AddStringToObject(d, "plugin_custom_order_id", ctid);
-	cJSON_AddNumberToObject(d, "transaction_type", 0);
-	cJSON_AddItemToArray(arr, d);
-	char *json = cJSON_PrintUnformatted(o);
+	cJSON_AddStringToObject(o, "access_key", st->opt.postback_access_key);
+	cJSON_AddItemToObject(o, "additional_data", cJSON_CreateRaw(ad)); /* as signed */
+	free(ad);
+	sb_postback pb = { .json = cJSON_PrintUnformatted(o), .amount = minor };
 	cJSON_Delete(o);
-	if (json)
-		sb_postback_queue(st, json);
+	if (!pb.json)
+		return;
+	snprintf(pb.ctid, sizeof pb.ctid, "%s", ctid);
+	snprintf(pb.transaction_id, sizeof pb.transaction_id, "%s", txid);
+	snprintf(pb.wallet_type, sizeof pb.wallet_type, "%s", wallet_type);
+	snprintf(pb.currency, sizeof pb.currency, "%s", currency);
+	sb_postback_queue(st, &pb);
 }
 
 static void settle_due(sb_state *st, sb_order *o)
@@ -875,6 +977,27 @@ static void stats(sb_state *st, sb_reply *r)
 	reply_json(r, 200, res);
 }
 
+static void postbacks(sb_state *st, sb_reply *r)
+{
+	cJSON *res = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(res, "postbacks");
+	for (size_t i = 0; i < st->n_pb; i++) {
+		const sb_postback *p = &st->pb[i];
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "ctid", p->ctid);
+		cJSON_AddStringToObject(e, "transaction_id", p->transaction_id);
+		cJSON_AddStringToObject(e, "wallet_type", p->wallet_type);
+		cJSON_AddStringToObject(e, "currency", p->currency);
+		cJSON_AddNumberToObject(e, "amount", (double)p->amount);
+		cJSON_AddNumberToObject(e, "attempts", p->attempts);
+		cJSON_AddBoolToObject(e, "delivered", p->delivered);
+		cJSON_AddNumberToObject(e, "last_http", (double)p->last_http);
+		cJSON_AddStringToObject(e, "body", p->json);
+		cJSON_AddItemToArray(arr, e);
+	}
+	reply_json(r, 200, res);
+}
+
 static void ledger(sb_state *st, sb_reply *r)
 {
 	cJSON *res = cJSON_CreateObject();
@@ -1064,6 +1187,7 @@ static int route(const char *path, sb_call *out)
 		{ "/_sandbox/stats", SB_STATS },
 		{ "/_sandbox/ledger", SB_LEDGER },
 		{ "/_sandbox/chaos", SB_CHAOS },
+		{ "/_sandbox/postbacks", SB_POSTBACKS },
 	};
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
 		if (strcmp(path, routes[i].path) == 0) {
@@ -1071,6 +1195,19 @@ static int route(const char *path, sb_call *out)
 			return 0;
 		}
 	return -1;
+}
+
+/* Is the body strict JSON in valid UTF-8?  cJSON lets invalid UTF-8
+ * through into labels and ctids, which a postback would then carry and no
+ * receiver (PHP's json_decode, the hub) could read; the gateway's
+ * json_decode refuses such a body, so the sandbox does too.  The strict
+ * reader is the postbacks' own (common/postback.h). */
+static bool strict_json(const char *body, size_t len)
+{
+	char *canonical = NULL;
+	bool ok = pk_postback_canonical(body, len, &canonical, NULL) == 0;
+	free(canonical);
+	return ok;
 }
 
 void sb_handle(sb_state *st, const char *method, const char *path, const char *secret,
@@ -1088,7 +1225,7 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 	}
 	r->call = call;
 	bool is_get = strcmp(method, "GET") == 0;
-	bool wants_get = call == SB_STATS || call == SB_LEDGER;
+	bool wants_get = call == SB_STATS || call == SB_LEDGER || call == SB_POSTBACKS;
 	if ((wants_get && !is_get) || (!wants_get && strcmp(method, "POST") != 0)) {
 		reply_fail(r, 405, "Method not allowed");
 		return;
@@ -1103,6 +1240,8 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 	if (wants_get) {
 		if (call == SB_STATS)
 			stats(st, r);
+		else if (call == SB_POSTBACKS)
+			postbacks(st, r);
 		else
 			ledger(st, r);
 		pthread_mutex_unlock(&st->mu);
@@ -1131,7 +1270,8 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 	cJSON *req = NULL;
 	if (len > SB_BODY_MAX)
 		reply_fail(r, 200, "Request body too large");
-	else if (!(req = cJSON_ParseWithLength(body ? body : "", len)) || !cJSON_IsObject(req))
+	else if (!strict_json(body, len) || !(req = cJSON_ParseWithLength(body ? body : "", len)) ||
+		 !cJSON_IsObject(req))
 		reply_fail(r, 200, "Request body is not a JSON object");
 	else {
 		switch (call) {

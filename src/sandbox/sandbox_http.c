@@ -48,10 +48,7 @@ static void log_request(sb_state *st, const char *method, const char *path,
 	if (!st->log)
 		return;
 	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	sb_log_stamp(when, sizeof when);
 	pthread_mutex_lock(&st->mu);
 	/* the path only: the query holds the secret; ctid stays last */
 	char fault[48] = "";

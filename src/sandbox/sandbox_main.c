@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <curl/curl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +19,20 @@
 static const char USAGE[] =
 	"usage: paykassma-sandbox [--listen 127.0.0.1|::1] [--port N] [--auto-settle S]\n"
 	"         [--upi-outcome success|failed] [--processing-polls N] [--delay-ms N]\n"
-	"         [--postback-url URL] [--log FILE] [--secret-file FILE] [--exit-on-stdin-eof]\n"
-	"         [--single-quoted-fails]\n"
+	"         [--postback-url URL [--postback-keys-file FILE]] [--log FILE]\n"
+	"         [--secret-file FILE] [--exit-on-stdin-eof] [--single-quoted-fails]\n"
 	"The secret comes from PAYKASSMA_SANDBOX_SECRET, --secret-file (mode 0600), or the\n"
 	"training default \"training-secret\". Prints its base URL on stdout when ready.\n"
+	"--postback-url URL (http://127.x.x.x... or http://[::1]...): each credited deposit\n"
+	"(a UPI order paid, a Wavepay activation credited) is POSTed there as Paykassma's\n"
+	"deposit postback, signed sha1(access_key . private_key . md5(additional_data)),\n"
+	"and re-sent (1, 2, 4 ... 30 s apart, the same bytes) until answered HTTP 200\n"
+	"{\"status\":\"ok\"}. additional_data[].plugin_custom_order_id carries the sale's\n"
+	"custom_transaction_id (the sandbox's assumption). The postback keys come from\n"
+	"PAYKASSMA_SANDBOX_POSTBACK_ACCESS_KEY and PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY,\n"
+	"or --postback-keys-file FILE (mode 0600; lines \"access_key = ...\" and\n"
+	"\"private_key = ...\"; the environment wins); --postback-url without both keys is\n"
+	"refused (exit 2). The private key is never printed or logged.\n"
 	"UPI orders get paid by /_sandbox/settle, after S seconds (--auto-settle S), or\n"
 	"after N processing polls (--upi-outcome success --processing-polls N).\n"
 	"--single-quoted-fails: the API's fail answers as {'status': 'fail', 'message': 'X'}\n"
@@ -33,6 +44,7 @@ static const char USAGE[] =
 	"                         [,\"hang_ms\":MS][,\"http\":H]}   {\"rate\":0} turns it off\n"
 	"  GET  /_sandbox/stats\n"
 	"  GET  /_sandbox/ledger  orders and activations as they really are (minor units)\n"
+	"  GET  /_sandbox/postbacks  postbacks queued: ctid, attempts, delivered, body\n"
 	"calls: wavepay_create wavepay_activate upi_create upi_status.  Fault modes:\n"
 	"  request NOT applied: reset (closed, no answer), hang (no answer for hang_ms,\n"
 	"    default 600000, then closed), http500_html, empty, single_quote_fail,\n"
@@ -47,7 +59,11 @@ static const char USAGE[] =
 	"Chaos: each request to \"calls\" gets, with probability rate, one of \"modes\"\n"
 	"that applies (xorshift64 from seed); chaos hangs last hang_ms (default 3000).\n"
 	"Wavepay activation outcome by the first digit of key1: 1 credited, 2 credited\n"
-	"500 MMK more, 3 pending, 4 possible_transaction_created, 5 fail, other credited.\n";
+	"500 MMK more, 3 pending, 4 possible_transaction_created, 5 fail, other credited.\n"
+	"Exit status: 0 stopped (signal, or end of stdin with --exit-on-stdin-eof);\n"
+	"1 runtime error (cannot listen, a file cannot be read); 2 usage (a bad option or\n"
+	"value, --listen not loopback, --postback-url without both keys, a keys file\n"
+	"readable by group or others or not in key = value form).\n";
 
 static int int_arg(const char *name, const char *v, int lo, int hi, int *out)
 {
@@ -85,9 +101,120 @@ static int read_secret_file(const char *path, char *out, size_t len)
 	return out[0] ? 0 : -1;
 }
 
+/* Copy a key value into out; -1 if it does not fit (the value is never
+ * printed). */
+static int set_key(char *out, size_t len, const char *v)
+{
+	size_t n = strlen(v);
+	if (n >= len)
+		return -1;
+	memcpy(out, v, n + 1);
+	return 0;
+}
+
+/* --postback-keys-file: "access_key = ..." and "private_key = ..." lines,
+ * '#' comments and blank lines; the file must not be readable by group or
+ * others.  Messages name the file and line, never a value.  0, 1 (it
+ * cannot be read) or 2 (it is not right: a usage error). */
+static int read_postback_keys(const char *path, sb_options *opt)
+{
+	struct stat sbuf;
+	FILE *f = fopen(path, "r");
+	if (!f || fstat(fileno(f), &sbuf) != 0) {
+		fprintf(stderr, "paykassma-sandbox: cannot read %s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	if (sbuf.st_mode & 077) {
+		fprintf(stderr, "paykassma-sandbox: %s holds the postback private key and is "
+				"readable by other users; run: chmod 600 %s\n", path, path);
+		fclose(f);
+		return 2;
+	}
+	char line[1024];
+	int n = 0, rc = 0;
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		n++;
+		char *k = line + strspn(line, " \t");
+		k[strcspn(k, "\r\n")] = '\0';
+		if (*k == '\0' || *k == '#')
+			continue;
+		char *eq = strchr(k, '=');
+		char *v = eq ? eq + 1 : NULL;
+		if (eq) {
+			char *e = eq;
+			while (e > k && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			*e = '\0';
+			v += strspn(v, " \t");
+			size_t vl = strlen(v);
+			while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+				v[--vl] = '\0';
+		}
+		char *dst = NULL;
+		size_t len = 0;
+		if (eq && !strcmp(k, "access_key")) {
+			dst = opt->postback_access_key;
+			len = sizeof opt->postback_access_key;
+		} else if (eq && !strcmp(k, "private_key")) {
+			dst = opt->postback_private_key;
+			len = sizeof opt->postback_private_key;
+		}
+		if (!dst) {
+			fprintf(stderr, "paykassma-sandbox: %s:%d: want \"access_key = ...\" or "
+					"\"private_key = ...\"\n", path, n);
+			rc = 2;
+		} else if (!*v || set_key(dst, len, v) != 0) {
+			fprintf(stderr, "paykassma-sandbox: %s:%d: %s must be 1 to %zu characters\n",
+				path, n, k, len - 1);
+			rc = 2;
+		}
+	}
+	explicit_bzero(line, sizeof line);
+	fclose(f);
+	return rc;
+}
+
+/* The postback keys: the file, then the environment over it.  Without a
+ * postback URL they are not needed.  0, or the exit status: 1 the file
+ * cannot be read, 2 a usage error. */
+static int postback_keys(const char *keys_file, sb_options *opt)
+{
+	int rc = keys_file ? read_postback_keys(keys_file, opt) : 0;
+	if (rc != 0)
+		return rc;
+	static const struct { const char *env; size_t off, len; } vars[] = {
+		{ "PAYKASSMA_SANDBOX_POSTBACK_ACCESS_KEY", offsetof(sb_options, postback_access_key),
+		  sizeof ((sb_options *)0)->postback_access_key },
+		{ "PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY", offsetof(sb_options, postback_private_key),
+		  sizeof ((sb_options *)0)->postback_private_key },
+	};
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i].env);
+		if (v && *v && set_key((char *)opt + vars[i].off, vars[i].len, v) != 0) {
+			fprintf(stderr, "paykassma-sandbox: %s is longer than %zu characters\n",
+				vars[i].env, vars[i].len - 1);
+			return 2;
+		}
+	}
+	if (opt->postback_url[0] && (!opt->postback_access_key[0] || !opt->postback_private_key[0])) {
+		fprintf(stderr, "paykassma-sandbox: --postback-url needs the postback keys (the %s):\n"
+				"  set PAYKASSMA_SANDBOX_POSTBACK_ACCESS_KEY and "
+				"PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY,\n"
+				"  or give --postback-keys-file FILE (mode 0600) with "
+				"\"access_key = ...\" and \"private_key = ...\"\n",
+			!opt->postback_access_key[0] && !opt->postback_private_key[0] ? "two keys"
+			: !opt->postback_access_key[0] ? "access key is missing"
+						       : "private key is missing");
+		return 2;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *listen = "127.0.0.1", *log_path = NULL, *secret_file = NULL;
+	const char *listen = "127.0.0.1", *log_path = NULL, *secret_file = NULL, *keys_file = NULL;
 	int port = 0, exit_on_eof = 0, rc = 1;
 	sb_state st;
 	if (sb_state_init(&st) != 0)
@@ -116,8 +243,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--upi-outcome") && v &&
 			   (!strcmp(v, "success") || !strcmp(v, "failed"))) {
 			snprintf(st.opt.upi_outcome, sizeof st.opt.upi_outcome, "%s", v);
-		} else if (!strcmp(a, "--postback-url") && v && !strncmp(v, "http://127.", 11)) {
+		} else if (!strcmp(a, "--postback-url") && v && strlen(v) < sizeof st.opt.postback_url &&
+			   (!strncmp(v, "http://127.", 11) || !strncmp(v, "http://[::1]", 12))) {
 			snprintf(st.opt.postback_url, sizeof st.opt.postback_url, "%s", v);
+		} else if (!strcmp(a, "--postback-keys-file") && v) {
+			keys_file = v;
 		} else if (!strcmp(a, "--log") && v) {
 			log_path = v;
 		} else if (!strcmp(a, "--secret-file") && v) {
@@ -139,6 +269,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "paykassma-sandbox: --listen must be a loopback address "
 				"(127.0.0.1 or ::1), not %s\n", listen);
 		rc = 2;
+		goto out;
+	}
+	int keys_rc = postback_keys(keys_file, &st.opt);
+	if (keys_rc != 0) {
+		rc = keys_rc;
 		goto out;
 	}
 	const char *env_secret = getenv("PAYKASSMA_SANDBOX_SECRET");

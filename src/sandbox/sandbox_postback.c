@@ -1,6 +1,7 @@
 /* sandbox_postback.c - deposit postbacks to --postback-url: POST the spec
- * 2c JSON, re-send with backoff (1, 2, 4 ... 30 s) until HTTP 200 with
- * {"status":"ok"}, as Paykassma does. */
+ * 2c JSON (built and signed once by sandbox_api.c), re-send with backoff
+ * (1, 2, 4 ... 30 s) until HTTP 200 with {"status":"ok"}, as Paykassma
+ * does.  Every attempt sends the same bytes. */
 #include "sandbox/sandbox.h"
 
 #include <cjson/cJSON.h>
@@ -8,19 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sb_postback_queue(sb_state *st, const char *json)
+void sb_postback_queue(sb_state *st, sb_postback *pb)
 {
 	if (st->n_pb == st->cap_pb) {
 		size_t cap = st->cap_pb ? st->cap_pb * 2 : 8;
 		sb_postback *p = realloc(st->pb, cap * sizeof *p);
 		if (!p) {
-			free((char *)json);
+			free(pb->json);
+			pb->json = NULL;
 			return;
 		}
 		st->pb = p;
 		st->cap_pb = cap;
 	}
-	st->pb[st->n_pb++] = (sb_postback){ .json = (char *)json, .next_at = time(NULL) };
+	sb_postback *p = &st->pb[st->n_pb++];
+	*p = *pb;
+	p->attempts = 0;
+	p->last_http = 0;
+	p->delivered = false;
+	p->next_at = time(NULL);
+	pb->json = NULL;
 	pthread_cond_broadcast(&st->cond);
 }
 
@@ -38,8 +46,11 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
-static bool deliver(const char *url, const char *json)
+/* POST json; true when answered 200 {"status":"ok"}.  *http: the HTTP
+ * status, 0 when there was no answer. */
+static bool deliver(const char *url, const char *json, long *http)
 {
+	*http = 0;
 	CURL *h = curl_easy_init();
 	if (!h)
 		return false;
@@ -52,9 +63,8 @@ static bool deliver(const char *url, const char *json)
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-	long code = 0;
 	bool ok = curl_easy_perform(h) == CURLE_OK &&
-		  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code == 200;
+		  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, http) == CURLE_OK && *http == 200;
 	if (ok) {
 		cJSON *o = cJSON_Parse(a.data);
 		cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "status");
@@ -91,19 +101,28 @@ static void *postback_thread(void *arg)
 		size_t idx = (size_t)(due - st->pb);
 		char url[sizeof st->opt.postback_url];
 		memcpy(url, st->opt.postback_url, sizeof url);
+		due->attempts++;
 		st->postback_attempts++;
 		pthread_mutex_unlock(&st->mu);
-		bool ok = json && deliver(url, json);
+		long http = 0;
+		bool ok = json && deliver(url, json, &http);
 		free(json);
 		pthread_mutex_lock(&st->mu);
-		sb_postback *p = &st->pb[idx];
+		sb_postback *p = &st->pb[idx]; /* st->pb may have moved */
+		p->last_http = http;
 		if (ok) {
 			p->delivered = true;
 			st->postback_delivered++;
 		} else {
-			int delay = 1 << (p->attempts < 5 ? p->attempts : 5);
-			p->attempts++;
+			int delay = 1 << (p->attempts - 1 < 5 ? p->attempts - 1 : 5);
 			p->next_at = time(NULL) + (delay > 30 ? 30 : delay);
+		}
+		if (st->log) { /* the body and the keys are not logged */
+			char when[32];
+			sb_log_stamp(when, sizeof when);
+			fprintf(st->log, "%s POSTBACK %ld attempt=%d delivered=%s ctid=%s\n", when,
+				http, p->attempts, ok ? "yes" : "no", p->ctid);
+			fflush(st->log);
 		}
 	}
 	pthread_mutex_unlock(&st->mu);

@@ -1,12 +1,15 @@
 /* fuzz_sandbox_request.c - the sandbox's request validation and scenario
  * logic (sb_handle) on hostile bodies for each call.  Every answer is a
- * JSON object with a status, or a deliberate fault. */
+ * JSON object with a status, or a deliberate fault; every deposit postback
+ * it queues (labels and ctids from the input) reads back and verifies
+ * with the keys it was signed with. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "common/postback.h"
 #include "sandbox/sandbox.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,6 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sb_state_init(&st) != 0)
 		return 0;
 	strcpy(st.secret, "s");
+	strcpy(st.opt.postback_url, "http://127.0.0.1:9/p"); /* queued only: no thread */
+	strcpy(st.opt.postback_access_key, "access");
+	strcpy(st.opt.postback_private_key, "private");
 	const char *path = paths[data[0] % (sizeof paths / sizeof paths[0])];
 	sb_reply r;
 	sb_handle(&st, "POST", path, "s", (const char *)data + 1, size - 1, &r);
@@ -36,6 +42,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* a second request on the same state (idempotency paths) */
 	sb_handle(&st, "POST", path, "s", (const char *)data + 1, size - 1, &r);
 	sb_reply_free(&r);
+	for (size_t i = 0; i < st.n_pb; i++) {
+		pk_postback pb;
+		pk_error err;
+		if (pk_postback_read(st.pb[i].json, strlen(st.pb[i].json), &pb, &err) != 0 ||
+		    !pk_postback_verify(&pb, "access", "private") || pb.ntx != 1 ||
+		    strcmp(pb.tx[0].plugin_custom_order_id, st.pb[i].ctid) != 0)
+			abort();
+		pk_postback_free(&pb);
+	}
 	sb_state_free(&st);
 	return 0;
 }

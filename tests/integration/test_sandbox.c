@@ -22,7 +22,10 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 
+#include "common/postback.h"
 #include "sandbox_proc.h"
 
 #define UPI_CREATE "/api/v1/payment/create/upi_s"
@@ -271,6 +274,12 @@ static void validation_names_the_field(void **state)
 		  "\"wallet_type\":\"upi_s\",\"amount\":1,\"custom_transaction_id\":\"v3\"}",
 		  "Amount is out of range" },
 		{ UPI_CREATE, "not json", "not a JSON object" },
+		/* a label that is not UTF-8: the gateway's json_decode refuses it,
+		 * and no postback could carry it */
+		{ WP_ACTIVATE,
+		  "{\"currency_code\":\"MMK\",\"wallet_type\":\"Wavepay\",\"label\":\"\xc6" "5\","
+		  "\"amount\":500,\"key1\":\"1\",\"custom_transaction_id\":\"v4\"}",
+		  "not a JSON object" },
 		{ UPI_STATUS, "{}", "order_id: required" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -437,22 +446,26 @@ static void log_has_no_secret(void **state)
 	assert_true(lines >= 1);
 }
 
-/* --- postbacks: a receiver that answers 500 twice, then ok --- */
+/* --- postbacks (docs/SANDBOX-POSTBACKS.md): the pages' full body, signed
+ * with the keys the test gave the sandbox, re-sent byte for byte until the
+ * receiver says ok --- */
+
+#define RECV_MAX 4
 typedef struct receiver {
 	int fd;
-	int port;
+	int fails;               /* answer 500 to this many first, then ok */
 	int hits;
-	char last[4096];
+	char body[RECV_MAX][4096];
 } receiver;
 
 static void *receive(void *arg)
 {
 	receiver *r = arg;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i <= r->fails && i < RECV_MAX; i++) {
 		int c = accept(r->fd, NULL, NULL);
 		if (c < 0)
 			return NULL;
-		char buf[4096];
+		char buf[8192];
 		size_t got = 0;
 		for (;;) { /* until the body (Content-Length) is in */
 			ssize_t n = read(c, buf + got, sizeof buf - got - 1);
@@ -464,9 +477,10 @@ static void *receive(void *arg)
 			if (h && cl && strlen(h + 4) >= (size_t)atoi(cl + 15))
 				break;
 		}
+		char *h = strstr(buf, "\r\n\r\n");
+		snprintf(r->body[r->hits], sizeof r->body[0], "%s", h ? h + 4 : "");
 		r->hits++;
-		snprintf(r->last, sizeof r->last, "%s", buf);
-		const char *ans = r->hits < 3
+		const char *ans = r->hits <= r->fails
 			? "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 			: "HTTP/1.1 200 OK\r\nContent-Length: 15\r\nConnection: close\r\n\r\n{\"status\":\"ok\"}";
 		if (write(c, ans, strlen(ans)) < 0)
@@ -476,22 +490,194 @@ static void *receive(void *arg)
 	return NULL;
 }
 
+/* Listen on a free loopback port; *url gets the postback URL. */
+static void receiver_start(receiver *r, int fails, pthread_t *th, char *url, size_t len)
+{
+	memset(r, 0, sizeof *r);
+	r->fails = fails;
+	r->fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(bind(r->fd, (struct sockaddr *)&a, sizeof a), 0);
+	socklen_t al = sizeof a;
+	getsockname(r->fd, (struct sockaddr *)&a, &al);
+	listen(r->fd, 8);
+	pthread_create(th, NULL, receive, r);
+	snprintf(url, len, "http://127.0.0.1:%d/paykassma/postback", ntohs(a.sin_port));
+}
+
+/* Random postback keys; the private one is registered for the secret sweep
+ * (tests/secret_sweep.sh) and never printed. */
+typedef struct pb_keys {
+	char access[33];
+	char private_key[49];
+} pb_keys;
+
+static void keys_make(pb_keys *k)
+{
+	unsigned char rnd[40];
+	assert_int_equal(getrandom(rnd, sizeof rnd, 0), (ssize_t)sizeof rnd);
+	static const char al[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+	for (int i = 0; i < 16; i++)
+		k->access[i] = al[rnd[i] % (sizeof al - 1)];
+	k->access[16] = '\0';
+	for (int i = 0; i < 24; i++)
+		snprintf(k->private_key + 2 * i, 3, "%02x", rnd[16 + i]);
+	const char *build = getenv("PK_BUILD_DIR");
+	if (build && *build) {
+		char list[512];
+		snprintf(list, sizeof list, "%s/test-secrets.list", build);
+		FILE *f = fopen(list, "a");
+		if (f) {
+			fprintf(f, "%s\n", k->private_key);
+			fclose(f);
+		}
+	}
+}
+
+/* A keys file of the given mode holding `text`; its path into path. */
+static void keys_file(char *path, size_t len, mode_t mode, const char *text)
+{
+	snprintf(path, len, "/tmp/pk-sb-pbkeys-XXXXXX.secret");
+	int fd = mkstemps(path, 7);
+	assert_true(fd >= 0);
+	assert_int_equal(fchmod(fd, mode), 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static cJSON *sent_postbacks(const pk_test_sandbox *sb)
+{
+	char *ans = NULL;
+	assert_int_equal(pk_test_sandbox_post(sb, "/_sandbox/postbacks", NULL, &ans), 200);
+	cJSON *o = cJSON_Parse(ans ? ans : "");
+	free(ans);
+	assert_non_null(o);
+	return o;
+}
+
+static double number(cJSON *o, const char *k)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (!cJSON_IsNumber(v))
+		fail_msg("%s: not a number", k);
+	return v->valuedouble;
+}
+
+static void wait_delivered(const pk_test_sandbox *sb, long want)
+{
+	for (int i = 0; i < 150 && pk_test_sandbox_stat(sb, "delivered") < want; i++)
+		usleep(100000);
+	assert_int_equal(pk_test_sandbox_stat(sb, "delivered"), want);
+}
+
+/* Every field of the spec 2c example, in its order, with its JSON type;
+ * value: what it must be ("" checks nothing more than the type, NULL an
+ * empty string). */
+typedef struct pb_field_want {
+	const char *key;
+	int type;
+	const char *value;
+} pb_field_want;
+
+static void has_fields(cJSON *o, const pb_field_want *want, size_t n)
+{
+	cJSON *it = o ? o->child : NULL;
+	for (size_t i = 0; i < n; i++, it = it ? it->next : NULL) {
+		if (!it || strcmp(it->string, want[i].key) != 0)
+			fail_msg("field %zu: want \"%s\", got \"%s\"", i, want[i].key,
+				 it ? it->string : "(none)");
+		if ((it->type & 0xff) != want[i].type)
+			fail_msg("field %s: wrong JSON type", want[i].key);
+		if (cJSON_IsString(it) && want[i].value)
+			if (want[i].value[0] ? strcmp(it->valuestring, want[i].value) != 0
+					     : it->valuestring[0] == '\0')
+				fail_msg("field %s: \"%s\", want \"%s\"", want[i].key, it->valuestring,
+					 want[i].value[0] ? want[i].value : "(not empty)");
+		if (cJSON_IsString(it) && !want[i].value && it->valuestring[0])
+			fail_msg("field %s: \"%s\", want empty", want[i].key, it->valuestring);
+	}
+	if (it)
+		fail_msg("an extra field: %s", it->string);
+}
+
+/* The body has every field of the pages' example, and its signature
+ * verifies with the keys given to the sandbox (common/postback.h). */
+static void check_postback(const char *body, const pb_keys *k, const char *wallet,
+			   const char *currency, const char *label, const char *ctid,
+			   const char *txid, const char *amount_text, int64_t minor)
+{
+	cJSON *o = cJSON_Parse(body);
+	if (!o)
+		fail_msg("the postback is not JSON: %s", body);
+	const pb_field_want top[] = {
+		{ "signature", cJSON_String, "" }, { "wallet_type", cJSON_String, wallet },
+		{ "amount", cJSON_Number, NULL }, { "currency_code", cJSON_String, currency },
+		{ "label", cJSON_String, label }, { "converted_amount", cJSON_Object, NULL },
+		{ "direction", cJSON_String, "ingoing" }, { "created_datetime", cJSON_String, "" },
+		{ "access_key", cJSON_String, k->access }, { "additional_data", cJSON_Array, NULL },
+	};
+	has_fields(o, top, sizeof top / sizeof top[0]);
+	cJSON *conv = cJSON_GetObjectItemCaseSensitive(o, "converted_amount");
+	assert_true(cJSON_GetArraySize(conv) >= 2);
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(conv, "USD")));
+	cJSON *ad = cJSON_GetObjectItemCaseSensitive(o, "additional_data");
+	assert_int_equal(cJSON_GetArraySize(ad), 1);
+	const pb_field_want tx[] = {
+		{ "activated_datetime", cJSON_String, "" },
+		{ "exchanger_identifier", cJSON_String, "" }, { "comment", cJSON_String, NULL },
+		{ "amount", cJSON_String, amount_text }, { "currency_code", cJSON_String, currency },
+		{ "wallet_type", cJSON_String, wallet }, { "stockpiling_id", cJSON_Number, NULL },
+		{ "transaction_id", cJSON_String, txid }, { "transaction_type", cJSON_Number, NULL },
+		{ "plugin_custom_order_id", cJSON_String, ctid },
+		{ "withdrawal_id", cJSON_NULL, NULL }, { "withdrawal_status", cJSON_NULL, NULL },
+		{ "account_number", cJSON_String, NULL }, { "account_name", cJSON_String, NULL },
+		{ "account_email", cJSON_String, NULL }, { "bank_details", cJSON_Object, NULL },
+	};
+	has_fields(cJSON_GetArrayItem(ad, 0), tx, sizeof tx / sizeof tx[0]);
+	const pb_field_want bank[] = {
+		{ "bank_code", cJSON_String, NULL }, { "branch_code", cJSON_String, NULL },
+	};
+	has_fields(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(ad, 0), "bank_details"),
+		   bank, 2);
+	cJSON_Delete(o);
+	/* the top-level amount is a JSON number with the exact digits */
+	char want[64];
+	snprintf(want, sizeof want, "\"amount\":%s,", amount_text);
+	assert_non_null(strstr(body, want));
+
+	pk_postback pb;
+	pk_error err = { 0 };
+	assert_int_equal(pk_postback_read(body, strlen(body), &pb, &err), 0);
+	assert_true(pk_postback_verify(&pb, k->access, k->private_key));
+	assert_false(pk_postback_verify(&pb, k->access, "not-the-private-key"));
+	assert_true(pb.has_amount);
+	assert_int_equal(pb.amount_minor, minor);
+	assert_int_equal(pb.ntx, 1);
+	assert_true(pb.tx[0].has_amount);
+	assert_int_equal(pb.tx[0].amount_minor, minor);
+	assert_string_equal(pb.tx[0].plugin_custom_order_id, ctid);
+	pk_postback_free(&pb);
+}
+
+/* Wavepay: the receiver answers 500 twice, then ok; three identical sends,
+ * listed by /_sandbox/postbacks; keys from a 0600 file. */
 static void postback_retried_until_ok(void **state)
 {
 	(void)state;
-	receiver r = { 0 };
-	r.fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	assert_int_equal(bind(r.fd, (struct sockaddr *)&a, sizeof a), 0);
-	socklen_t al = sizeof a;
-	getsockname(r.fd, (struct sockaddr *)&a, &al);
-	listen(r.fd, 8);
+	receiver r;
 	pthread_t th;
-	pthread_create(&th, NULL, receive, &r);
-	char url[64];
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/postback", ntohs(a.sin_port));
-	const char *args[] = { "--postback-url", url, NULL };
+	char url[96], kpath[64], ktext[256], log[64];
+	receiver_start(&r, 2, &th, url, sizeof url);
+	pb_keys k;
+	keys_make(&k);
+	snprintf(ktext, sizeof ktext, "# postback keys\naccess_key = %s\n\nprivate_key=%s\n",
+		 k.access, k.private_key);
+	keys_file(kpath, sizeof kpath, 0600, ktext);
+	snprintf(log, sizeof log, "/tmp/pk-sandbox-log-XXXXXX");
+	close(mkstemp(log));
+	const char *args[] = { "--postback-url", url, "--postback-keys-file", kpath,
+			       "--log", log, NULL };
 	pk_test_sandbox sb;
 	assert_int_equal(pk_test_sandbox_start(&sb, args), 0);
 	long code;
@@ -499,26 +685,166 @@ static void postback_retried_until_ok(void **state)
 			  "{\"currency_code\":\"MMK\",\"wallet_type\":\"Wavepay\",\"label\":\"55\","
 			  "\"amount\":500,\"key1\":\"1234\",\"custom_transaction_id\":\"pb-1\"}",
 			  &code));
-	for (int i = 0; i < 100 && pk_test_sandbox_stat(&sb, "delivered") < 1; i++)
-		usleep(100000);
-	assert_int_equal(pk_test_sandbox_stat(&sb, "delivered"), 1);
+	assert_int_equal(code, 200);
+	wait_delivered(&sb, 1);
 	assert_int_equal(pk_test_sandbox_stat(&sb, "attempts"), 3);
 	pthread_join(th, NULL);
 	close(r.fd);
 	assert_int_equal(r.hits, 3);
-	char *body = strstr(r.last, "\r\n\r\n");
-	assert_non_null(body);
-	cJSON *pbj = cJSON_Parse(body + 4);
-	assert_non_null(pbj);
-	assert_string_equal(str(pbj, "wallet_type"), "wavepay");
-	assert_string_equal(str(pbj, "label"), "55");
-	assert_string_equal(str(pbj, "direction"), "ingoing");
-	cJSON *ad = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(pbj, "additional_data"), 0);
-	assert_string_equal(str(ad, "plugin_custom_order_id"), "pb-1");
-	cJSON_Delete(pbj);
+	check_postback(r.body[0], &k, "wavepay", "MMK", "55", "pb-1", "1234", "500", 500);
+	assert_string_equal(r.body[1], r.body[0]); /* every repeat is the same bytes */
+	assert_string_equal(r.body[2], r.body[0]);
+
+	cJSON *sent = sent_postbacks(&sb);
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(sent, "postbacks");
+	assert_int_equal(cJSON_GetArraySize(list), 1);
+	cJSON *e = cJSON_GetArrayItem(list, 0);
+	assert_string_equal(str(e, "ctid"), "pb-1");
+	assert_string_equal(str(e, "transaction_id"), "1234");
+	assert_string_equal(str(e, "wallet_type"), "wavepay");
+	assert_string_equal(str(e, "currency"), "MMK");
+	assert_int_equal(number(e, "attempts"), 3);
+	assert_int_equal(number(e, "amount"), 500);
+	assert_int_equal(number(e, "last_http"), 200);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "delivered")));
+	assert_string_equal(str(e, "body"), r.body[0]);
+	cJSON_Delete(sent);
+	pk_test_sandbox_stop(&sb);
+	unlink(kpath);
+
+	/* the log says what was sent, never the private key */
+	FILE *l = fopen(log, "r");
+	assert_non_null(l);
+	char line[1024];
+	int sends = 0;
+	while (fgets(line, sizeof line, l)) {
+		assert_null(strstr(line, k.private_key));
+		if (strstr(line, " POSTBACK ") && strstr(line, "ctid=pb-1"))
+			sends++;
+	}
+	fclose(l);
+	unlink(log);
+	assert_int_equal(sends, 3);
+}
+
+/* UPI: a paid order is posted once (the receiver says ok at once), amounts
+ * exact ("100.5"), keys from the environment. */
+static void postback_upi_keys_from_environment(void **state)
+{
+	(void)state;
+	receiver r;
+	pthread_t th;
+	char url[96];
+	receiver_start(&r, 0, &th, url, sizeof url);
+	pb_keys k;
+	keys_make(&k);
+	setenv("PAYKASSMA_SANDBOX_POSTBACK_ACCESS_KEY", k.access, 1);
+	setenv("PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY", k.private_key, 1);
+	const char *args[] = { "--postback-url", url, NULL };
+	pk_test_sandbox sb;
+	int started = pk_test_sandbox_start(&sb, args);
+	unsetenv("PAYKASSMA_SANDBOX_POSTBACK_ACCESS_KEY");
+	unsetenv("PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY");
+	assert_int_equal(started, 0);
+	char body[512], sbody[128];
+	long code;
+	upi_body(body, sizeof body, "pb-upi-1", "100.5");
+	cJSON *o = call(&sb, UPI_CREATE, body, &code);
+	snprintf(sbody, sizeof sbody, "{\"order_id\":\"%s\",\"status\":\"success\"}",
+		 str(cJSON_GetObjectItemCaseSensitive(o, "data"), "order_id"));
+	char oid[17];
+	snprintf(oid, sizeof oid, "%s", str(cJSON_GetObjectItemCaseSensitive(o, "data"), "order_id"));
+	cJSON_Delete(o);
+	cJSON_Delete(call(&sb, "/_sandbox/settle", sbody, &code));
+	assert_int_equal(code, 200);
+	wait_delivered(&sb, 1);
+	pthread_join(th, NULL);
+	close(r.fd);
+	assert_int_equal(r.hits, 1);
+	assert_int_equal(pk_test_sandbox_stat(&sb, "attempts"), 1);
+	check_postback(r.body[0], &k, "upi_s", "INR", "test_user55", "pb-upi-1", oid, "100.5",
+		       10050);
+	/* a second settle does not post the deposit again */
+	cJSON_Delete(call(&sb, "/_sandbox/settle", sbody, &code));
+	cJSON *sent = sent_postbacks(&sb);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sent, "postbacks")), 1);
+	cJSON_Delete(sent);
 	pk_test_sandbox_stop(&sb);
 }
 
+/* Run the sandbox with args (a shell word list) and env; exit status and
+ * the first lines of what it printed. */
+static int sandbox_exit(const char *env, const char *args, char *out, size_t len)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "env -u PAYKASSMA_SANDBOX_POSTBACK_ACCESS_KEY "
+		 "-u PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY PAYKASSMA_SANDBOX_SECRET=x %s %s "
+		 "--exit-on-stdin-eof %s </dev/null 2>&1", env, getenv("PK_SANDBOX"), args);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void refused_with(int want, const char *env, const char *args, const char *needle)
+{
+	char out[2048];
+	int rc = sandbox_exit(env, args, out, sizeof out);
+	if (rc != want || !strstr(out, needle))
+		fail_msg("%s %s: exit %d, want %d and \"%s\" in: %s", env, args, rc, want, needle,
+			 out);
+}
+
+static void refused(const char *env, const char *args, const char *needle)
+{
+	refused_with(2, env, args, needle);
+}
+
+/* --postback-url without both keys, or with a keys file others can read, or
+ * a keys file that is not key = value: refused at start, exit 2, saying
+ * what to do (a keys file that cannot be read: exit 1, like any file); the
+ * private key is never echoed. */
+static void postback_keys_required(void **state)
+{
+	(void)state;
+	const char *url = "--postback-url http://127.0.0.1:9/p";
+	char args[256], kpath[64];
+	refused("", url, "--postback-url needs the postback keys");
+	refused("", url, "PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY");
+	refused("PAYKASSMA_SANDBOX_POSTBACK_ACCESS_KEY=acc", url, "private key is missing");
+	refused("PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY=wrong-but-long-private", url,
+		"access key is missing");
+
+	keys_file(kpath, sizeof kpath, 0644, "access_key = acc\nprivate_key = group-readable-pk\n");
+	snprintf(args, sizeof args, "%s --postback-keys-file %s", url, kpath);
+	refused("", args, "chmod 600");
+	char out[2048];
+	sandbox_exit("", args, out, sizeof out);
+	assert_null(strstr(out, "group-readable-pk"));
+	unlink(kpath);
+
+	keys_file(kpath, sizeof kpath, 0600, "access_key = acc\n");
+	snprintf(args, sizeof args, "%s --postback-keys-file %s", url, kpath);
+	refused("", args, "private key is missing");
+	/* the environment completes (and wins over) the file */
+	char env[128];
+	snprintf(env, sizeof env, "PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY=env-private-key");
+	assert_int_equal(sandbox_exit(env, args, out, sizeof out), 0);
+	assert_null(strstr(out, "env-private-key"));
+	unlink(kpath);
+
+	keys_file(kpath, sizeof kpath, 0600, "access_key = acc\nprivat_key: typo-private-key\n");
+	snprintf(args, sizeof args, "%s --postback-keys-file %s", url, kpath);
+	refused("", args, ":2: want \"access_key = ...\" or \"private_key = ...\"");
+	sandbox_exit("", args, out, sizeof out);
+	assert_null(strstr(out, "typo-private-key"));
+	unlink(kpath);
+
+	refused_with(1, "", "--postback-keys-file /nonexistent/keys", "cannot read /nonexistent/keys");
+	refused("", "--postback-url http://192.0.2.1/p", "bad option or value");
+}
 /* --- the unkind gateway: faults that apply the request, the ledger, chaos --- */
 
 static long ms_since(const struct timespec *t0)
@@ -1273,6 +1599,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(chaos_is_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(chaos_modes_and_bounds, setup, teardown),
 		cmocka_unit_test(postback_retried_until_ok),
+		cmocka_unit_test(postback_upi_keys_from_environment),
+		cmocka_unit_test(postback_keys_required),
 		cmocka_unit_test(cli_contract),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
