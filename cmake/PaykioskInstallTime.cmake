@@ -1,22 +1,33 @@
 # PaykioskInstallTime.cmake - runs at install time (cmake --install, cpack),
 # included by cmake_install.cmake after CMakeLists.txt has set PK_I_SRC
 # (source dir), PK_I_BIN (build dir), PK_I_BINDIR and PK_I_SYSCONFDIR (the
-# GNUInstallDirs values, maybe relative).
+# GNUInstallDirs values, maybe relative), PK_I_UNITDIR (systemd's folder for
+# the units of packages, from systemd.pc), PK_I_PROGRAMS (the programs
+# built) and PK_I_OBJCOPY.
 #
 # What depends on the prefix is decided here, from the prefix the install
 # really uses, not the one the build was configured with: cpack installs
 # with CMAKE_INSTALL_PREFIX=/usr (and DESTDIR) whatever the build's prefix.
-#   - the config file: /etc/paykiosk/paykiosk.conf when the prefix is /usr
-#     (GNUInstallDirs' rule; the kiosk's compiled-in default), else
-#     <prefix>/etc/paykiosk/paykiosk.conf; file 0600, directory 0700.  An
-#     existing one is kept (it holds the shop's settings and maybe its
-#     secret), as dpkg keeps a changed conffile.
-#   - the systemd unit: <prefix>/lib/systemd/system/paykiosk@.service, its
-#     ExecStart= naming the paykiosk this install puts in <prefix>/<bindir>.
+#   - the config files: /etc/paykiosk/paykiosk.conf and, with the hub,
+#     /etc/paykiosk/hub.conf when the prefix is /usr (GNUInstallDirs' rule;
+#     the programs' compiled-in default), else <prefix>/etc/paykiosk/...;
+#     files 0600, directory 0700.  An existing one is kept (it holds the
+#     shop's settings and maybe its secrets), as dpkg keeps a changed
+#     conffile.
+#   - the systemd units, paykiosk@.service and paykiosk-hub.service: in
+#     PK_I_UNITDIR (/lib/systemd/system on Debian 12) when the prefix is
+#     /usr, else in <prefix>/lib/systemd/system; their ExecStart= naming the
+#     program this install puts in <prefix>/<bindir>.
+#   - a stripped install (cpack, cmake --install --strip): the programs also
+#     lose the .comment and .note sections, as Debian's dh_strip does.
 
 set(_prefix "${CMAKE_INSTALL_PREFIX}")
 string(REGEX REPLACE "/+$" "" _prefix "${_prefix}")
 set(_destdir "$ENV{DESTDIR}")
+set(_system_prefix FALSE)
+if(_prefix STREQUAL "/usr" OR _prefix STREQUAL "")
+  set(_system_prefix TRUE)
+endif()
 
 function(pk_full_dir out reldir)
   if(IS_ABSOLUTE "${reldir}")
@@ -26,10 +37,17 @@ function(pk_full_dir out reldir)
   endif()
 endfunction()
 
-# ---- /etc/paykiosk/paykiosk.conf ----
+# (An install script runs without the project's policies: no IN_LIST.)
+list(FIND PK_I_PROGRAMS paykiosk-hub _i)
+set(_hub FALSE)
+if(_i GREATER -1)
+  set(_hub TRUE)
+endif()
+
+# ---- /etc/paykiosk: paykiosk.conf, hub.conf ----
 if(IS_ABSOLUTE "${PK_I_SYSCONFDIR}")
   set(_etc "${PK_I_SYSCONFDIR}")
-elseif(_prefix STREQUAL "/usr" OR _prefix STREQUAL "")
+elseif(_system_prefix)
   set(_etc "/etc")
 else()
   set(_etc "${_prefix}/${PK_I_SYSCONFDIR}")
@@ -39,19 +57,51 @@ endif()
 set(_confdir "${_etc}/paykiosk")
 file(MAKE_DIRECTORY "${_destdir}${_confdir}")
 file(CHMOD "${_destdir}${_confdir}" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
-if(EXISTS "${_destdir}${_confdir}/paykiosk.conf")
-  message(STATUS "Keeping: ${_destdir}${_confdir}/paykiosk.conf (already there)")
-else()
-  file(INSTALL "${PK_I_SRC}/assets/paykiosk.conf" DESTINATION "${_confdir}"
-    PERMISSIONS OWNER_READ OWNER_WRITE)
+set(_confs paykiosk.conf)
+if(_hub)
+  list(APPEND _confs hub.conf)
 endif()
+foreach(_conf ${_confs})
+  if(EXISTS "${_destdir}${_confdir}/${_conf}")
+    message(STATUS "Keeping: ${_destdir}${_confdir}/${_conf} (already there)")
+  else()
+    file(INSTALL "${PK_I_SRC}/assets/${_conf}" DESTINATION "${_confdir}"
+      PERMISSIONS OWNER_READ OWNER_WRITE)
+  endif()
+endforeach()
 
-# ---- the systemd unit ----
+# ---- the systemd units ----
+if(_system_prefix)
+  set(_unitdir "${PK_I_UNITDIR}")
+else()
+  set(_unitdir "${_prefix}/lib/systemd/system")
+endif()
 pk_full_dir(_bindir "${PK_I_BINDIR}")
-file(READ "${PK_I_SRC}/assets/paykiosk@.service" _unit)
-string(REPLACE "\nExecStart=/usr/bin/paykiosk " "\nExecStart=${_bindir}/paykiosk "
-  _unit "${_unit}")
-set(_staged "${PK_I_BIN}/pk-install/paykiosk@.service")
-file(WRITE "${_staged}" "${_unit}")
-file(INSTALL "${_staged}" DESTINATION "${_prefix}/lib/systemd/system"
-  PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+set(_units "paykiosk@.service=paykiosk")
+if(_hub)
+  list(APPEND _units "paykiosk-hub.service=paykiosk-hub")
+endif()
+foreach(_pair ${_units})
+  string(REPLACE "=" ";" _pair "${_pair}")
+  list(GET _pair 0 _name)
+  list(GET _pair 1 _program)
+  file(READ "${PK_I_SRC}/assets/${_name}" _unit)
+  string(REPLACE "\nExecStart=/usr/bin/${_program} " "\nExecStart=${_bindir}/${_program} "
+    _unit "${_unit}")
+  set(_staged "${PK_I_BIN}/pk-install/${_name}")
+  file(WRITE "${_staged}" "${_unit}")
+  file(INSTALL "${_staged}" DESTINATION "${_unitdir}"
+    PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+endforeach()
+
+# ---- strip as Debian does ----
+if(CMAKE_INSTALL_DO_STRIP AND PK_I_OBJCOPY)
+  foreach(_program ${PK_I_PROGRAMS})
+    set(_file "${_destdir}${_bindir}/${_program}")
+    execute_process(COMMAND "${PK_I_OBJCOPY}" --remove-section=.comment
+      --remove-section=.note "${_file}" RESULT_VARIABLE _rc)
+    if(NOT _rc EQUAL 0)
+      message(FATAL_ERROR "objcopy failed on ${_file}")
+    endif()
+  endforeach()
+endif()
