@@ -219,6 +219,7 @@ int main(int argc, char **argv)
 	sb_state st;
 	if (sb_state_init(&st) != 0)
 		return 1;
+	rc = 2; /* a bad option or value is a usage error */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int used = 1;
@@ -260,11 +261,11 @@ int main(int argc, char **argv)
 			used = 0;
 		} else {
 			fprintf(stderr, "paykassma-sandbox: bad option or value: %s\n%s", a, USAGE);
-			rc = 2;
 			goto out;
 		}
 		i += used;
 	}
+	rc = 1;
 	if (strcmp(listen, "127.0.0.1") != 0 && strcmp(listen, "::1") != 0) {
 		fprintf(stderr, "paykassma-sandbox: --listen must be a loopback address "
 				"(127.0.0.1 or ::1), not %s\n", listen);
