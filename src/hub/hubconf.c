@@ -313,6 +313,12 @@ static int read_config(pk_hub_config *cfg, const char *path, bool missing_ok, pk
 		int e = errno;
 		if (e == ENOENT && missing_ok)
 			return 0;
+		if (e == EACCES && missing_ok)
+			/* TRANSLATORS: FILE: the default config, readable by root only */
+			return pk_error_setc(err, PK_ERR_CONFIG, e,
+					     _("%s: only root can read it; give your own with "
+					       "--config FILE"),
+					     path);
 		/* TRANSLATORS: FILE: system error text */
 		return pk_error_setc(err, PK_ERR_CONFIG, e, _("%s: cannot open: %s"), path,
 				     strerror(e));
