@@ -17,13 +17,16 @@
 
 #include "txid.h"
 
-enum vtype { T_STR, T_STR_EMPTY_OK, T_URL, T_SECRET, T_LABEL, T_LANG, T_INT, T_BOOL, T_PIN_HASH };
+enum vtype {
+	T_STR, T_STR_EMPTY_OK, T_URL, T_SECRET, T_TOKEN, T_LABEL, T_LANG, T_INT, T_BOOL, T_PIN_HASH
+};
 
 enum key {
 	K_API_URL, K_SECRET, K_LABEL, K_LANG, K_JOURNAL, K_POLL_INTERVAL, K_POLL_TIMEOUT,
 	K_TRAINING, K_ASK_LABEL, K_RESULT_PAUSE, K_SHOP_NAME, K_KIOSK, K_IDLE_TIMEOUT,
 	K_SUPERVISOR_PIN, K_RECEIPT_PRINTER, K_RECEIPT_WIDTH, K_VERBOSE, K_PAY_UNKNOWN_AFTER,
-	K_RECHECK_INTERVAL, K_OPEN_SALE_MAX_AGE, K__COUNT
+	K_RECHECK_INTERVAL, K_OPEN_SALE_MAX_AGE, K_HUB_URL, K_HUB_TOKEN, K_HUB_POLL_INTERVAL,
+	K__COUNT
 };
 
 static const struct setting {
@@ -54,11 +57,38 @@ static const struct setting {
 	[K_PAY_UNKNOWN_AFTER] = { "pay_unknown_after", NULL, NULL, T_INT, 5, 3600 },
 	[K_RECHECK_INTERVAL] = { "recheck_interval", NULL, NULL, T_INT, 0, 3600 },
 	[K_OPEN_SALE_MAX_AGE] = { "open_sale_max_age", NULL, NULL, T_INT, 60, 2592000 },
+	[K_HUB_URL] = { "hub_url", "PAYKIOSK_HUB_URL", NULL, T_URL, 0, 0 },
+	/* (like the secret: never on the command line; its environment
+	 * variables are read with the secret's, see secret_envs) */
+	[K_HUB_TOKEN] = { "hub_token", NULL, NULL, T_TOKEN, 0, 0 },
+	[K_HUB_POLL_INTERVAL] = { "hub_poll_interval", NULL, NULL, T_INT, 1, 300 },
+};
+
+/* Secrets: never on the command line; in the environment as a value or a
+ * file (0600) holding it, the value first. */
+static const struct secret_env {
+	enum key k;
+	const char *env;       /* the value */
+	const char *file_env;  /* a file holding it */
+	const char *empty_msg; /* N_(): the file is empty (%s: its path) */
+} secret_envs[] = {
+	{ K_SECRET, "PAYKIOSK_SECRET", "PAYKIOSK_SECRET_FILE",
+	  N_("PAYKIOSK_SECRET_FILE: %s is empty") },
+	{ K_HUB_TOKEN, "PAYKIOSK_HUB_TOKEN", "PAYKIOSK_HUB_TOKEN_FILE",
+	  N_("PAYKIOSK_HUB_TOKEN_FILE: %s is empty") },
 };
 
 static char **str_slot(pk_config *cfg, enum key k)
 {
 	switch (k) {
+	case K_API_URL:
+		return &cfg->api_url;
+	case K_HUB_URL:
+		return &cfg->hub_url;
+	case K_SECRET:
+		return &cfg->secret;
+	case K_HUB_TOKEN:
+		return &cfg->hub_token;
 	case K_JOURNAL:
 		return &cfg->journal;
 	case K_SHOP_NAME:
@@ -91,6 +121,8 @@ static int *int_slot(pk_config *cfg, enum key k)
 		return &cfg->recheck_interval;
 	case K_OPEN_SALE_MAX_AGE:
 		return &cfg->open_sale_max_age;
+	case K_HUB_POLL_INTERVAL:
+		return &cfg->hub_poll_interval;
 	default:
 		return NULL;
 	}
@@ -225,7 +257,16 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 			return -1;
 		break;
 	case T_SECRET:
-		if (set_string(&cfg->secret, value, strlen(value), err) < 0)
+		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
+			return -1;
+		break;
+	case T_TOKEN:
+		/* It goes into an HTTP header line: printable, no spaces. */
+		for (const char *p = value; *p; p++)
+			if (*p <= ' ' || *p >= 0x7f)
+				return fail_at(err, PK_ERR_CONFIG, src, k,
+					       _("must be printable characters without spaces"));
+		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
 			return -1;
 		break;
 	case T_URL: {
@@ -234,7 +275,7 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 		size_t len = strlen(value);
 		if (len > 0 && value[len - 1] == '/')
 			len--;
-		if (set_string(&cfg->api_url, value, len, err) < 0)
+		if (set_string(str_slot(cfg, k), value, len, err) < 0)
 			return -1;
 		break;
 	}
@@ -429,7 +470,8 @@ static int read_config_file(pk_config *cfg, struct given *given, const char *pat
 	return rc;
 }
 
-static int read_secret_file(pk_config *cfg, const char *path, pk_error *err)
+static int read_secret_file(pk_config *cfg, struct given *given, const struct secret_env *se,
+			    const char *path, pk_error *err)
 {
 	bool missing;
 	FILE *f = open_private(path, false, &missing, err);
@@ -437,15 +479,17 @@ static int read_secret_file(pk_config *cfg, const char *path, pk_error *err)
 		/* prefix which setting named the file */
 		char msg[PK_ERR_MSG_MAX];
 		snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-		return pk_error_set(err, PK_ERR_CONFIG, "PAYKIOSK_SECRET_FILE: %s", msg);
+		return pk_error_set(err, PK_ERR_CONFIG, "%s: %s", se->file_env, msg);
 	}
 	char *line = NULL;
 	size_t cap = 0;
 	int rc = 0;
-	if (getline(&line, &cap, f) < 0 || !*trim(line))
-		rc = pk_error_set(err, PK_ERR_CONFIG, _("PAYKIOSK_SECRET_FILE: %s is empty"), path);
-	else
-		rc = set_string(&cfg->secret, trim(line), strlen(trim(line)), err);
+	if (getline(&line, &cap, f) < 0 || !*trim(line)) {
+		rc = pk_error_set_id(err, PK_ERR_CONFIG, 0, se->empty_msg, path);
+	} else {
+		struct source src = { NULL, 0, se->file_env };
+		rc = apply(cfg, given, se->k, trim(line), &src, err);
+	}
 	if (line) {
 		explicit_bzero(line, cap);
 		free(line);
@@ -581,6 +625,7 @@ static void set_defaults(pk_config *cfg)
 	cfg->pay_unknown_after = PK_PAY_UNKNOWN_AFTER_DEFAULT;
 	cfg->recheck_interval = PK_RECHECK_INTERVAL_DEFAULT;
 	cfg->open_sale_max_age = PK_OPEN_SALE_MAX_AGE_DEFAULT;
+	cfg->hub_poll_interval = PK_HUB_POLL_INTERVAL_DEFAULT;
 	cfg->lang = PK_LANG_EN;
 }
 
@@ -607,14 +652,18 @@ static int load(pk_config *cfg, int argc, char **argv, pk_config_action *action,
 		if (v && *v && apply(cfg, &given, (enum key)k, v, &src, err) < 0)
 			return -1;
 	}
-	const char *secret = getenv("PAYKIOSK_SECRET");
-	const char *secret_file = getenv("PAYKIOSK_SECRET_FILE");
-	if (secret && *secret) {
-		if (set_string(&cfg->secret, secret, strlen(secret), err) < 0)
-			return -1;
-	} else if (secret_file && *secret_file) {
-		if (read_secret_file(cfg, secret_file, err) < 0)
-			return -1;
+	for (size_t i = 0; i < sizeof secret_envs / sizeof secret_envs[0]; i++) {
+		const struct secret_env *se = &secret_envs[i];
+		const char *value = getenv(se->env);
+		const char *file = getenv(se->file_env);
+		struct source src = { NULL, 0, se->env };
+		if (value && *value) {
+			if (apply(cfg, &given, se->k, value, &src, err) < 0)
+				return -1;
+		} else if (file && *file) {
+			if (read_secret_file(cfg, &given, se, file, err) < 0)
+				return -1;
+		}
 	}
 
 	for (int k = 0; k < K__COUNT; k++) {
@@ -646,6 +695,9 @@ static int load(pk_config *cfg, int argc, char **argv, pk_config_action *action,
 				      "PAYKIOSK_SECRET_FILE or secret in the config file "
 				      "(or use --training)"));
 	}
+	if (!cfg->hub_url != !cfg->hub_token)
+		return pk_error_set(err, PK_ERR_CONFIG, "%s",
+				    _("hub_url and hub_token go together: set both (or neither)"));
 	return 0;
 }
 
@@ -668,11 +720,15 @@ void pk_config_free(pk_config *cfg)
 {
 	if (!cfg)
 		return;
-	if (cfg->secret) {
-		explicit_bzero(cfg->secret, strlen(cfg->secret));
-		free(cfg->secret);
+	char *secrets[] = { cfg->secret, cfg->hub_token };
+	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
+		if (secrets[i]) {
+			explicit_bzero(secrets[i], strlen(secrets[i]));
+			free(secrets[i]);
+		}
 	}
 	free(cfg->api_url);
+	free(cfg->hub_url);
 	free(cfg->label);
 	free(cfg->journal);
 	free(cfg->shop_name);

@@ -4,13 +4,16 @@
  * Config file: `key = value` lines, `#` comments, blank lines.  Keys:
  *   api_url secret label lang journal poll_interval poll_timeout training
  *   ask_label result_pause shop_name kiosk idle_timeout supervisor_pin
- *   receipt_printer receipt_width verbose
+ *   receipt_printer receipt_width verbose pay_unknown_after recheck_interval
+ *   open_sale_max_age hub_url hub_token hub_poll_interval
  * Environment: PAYKIOSK_API_URL PAYKIOSK_SECRET PAYKIOSK_SECRET_FILE
  *   PAYKIOSK_LABEL PAYKIOSK_LANG PAYKIOSK_JOURNAL PAYKIOSK_CONFIG
- *   PAYKIOSK_RECEIPT_PRINTER
+ *   PAYKIOSK_RECEIPT_PRINTER PAYKIOSK_HUB_URL PAYKIOSK_HUB_TOKEN
+ *   PAYKIOSK_HUB_TOKEN_FILE
  * Flags: --api-url --label --lang --journal --poll-interval --poll-timeout
  *   --training --ask-label --kiosk --verbose --config FILE --help --version (never --secret: argv is public)
- * The config file and the secret file must not be readable by group/others.
+ * The config file and the secret and token files must not be readable by
+ * group/others (the config file may hold the secret and the hub token).
  * Default config file: $XDG_CONFIG_HOME/paykiosk/paykiosk.conf (if present),
  * else /etc/paykiosk/paykiosk.conf (if present). */
 #ifndef PK_CONFIG_H
@@ -29,6 +32,7 @@
 #define PK_RECHECK_INTERVAL_DEFAULT 60   /* seconds between background re-checks of open sales */
 #define PK_OPEN_SALE_MAX_AGE_DEFAULT 86400 /* open sales older than this: a person only */
 #define PK_RECEIPT_WIDTH_DEFAULT 32    /* characters per receipt line (58 mm paper) */
+#define PK_HUB_POLL_INTERVAL_DEFAULT 10 /* UPI status poll period while the hub is healthy */
 
 typedef enum pk_config_action {
 	PK_CONFIG_RUN = 0,   /* go on: run the kiosk or the subcommand */
@@ -60,6 +64,11 @@ typedef struct pk_config {
 	int recheck_interval;  /* seconds, 0..3600: the kiosk re-checks one open sale this
 	                          often in the background (0: never) */
 	int open_sale_max_age; /* seconds: older open sales stay listed, not re-checked */
+	char *hub_url;       /* the fleet hub (docs/HUB.md), or NULL: no hub link */
+	char *hub_token;     /* this counter's token at the hub; never printed; set
+	                        together with hub_url */
+	int hub_poll_interval; /* seconds, 1..300: the UPI status poll period while the
+	                          hub is healthy (else poll_interval) */
 	bool verbose;        /* mirror log lines to stderr (not in the UI) */
 	char *config_path;   /* the file that was read, or NULL */
 	/* Positional arguments left after the options: a subcommand and its

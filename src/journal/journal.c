@@ -21,7 +21,13 @@ struct pk_journal {
 	sqlite3 *db;
 	char *path;
 	int lock_fd; /* the owner lock (pk_journal_lock), -1 if not taken */
+	void (*on_change)(void *ud); /* after a committed state change */
+	void *on_change_ud;
 };
+
+/* How long a write waits for another connection's (the hub link's) write
+ * to end before it reports the journal busy. */
+#define BUSY_TIMEOUT_MS 2000
 
 /* Forward migrations: step i brings the schema from version i to i + 1. */
 static const char *const migrations[] = {
@@ -57,6 +63,12 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  note TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX sale_history_sale ON sale_history(sale_id);",
+	/* 1 -> 2: the hub's cursors (docs/HUB.md).  sale_history is the
+	 * outbox: its id is the event's seq. */
+	"CREATE TABLE hub_cursors ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL);"
+	"INSERT INTO hub_cursors(name, value) VALUES ('events_acked', 0), ('news_after', 0);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -286,7 +298,7 @@ int pk_journal_open(pk_journal **out, const char *path, pk_error *err)
 		return -1;
 	}
 	sqlite3_extended_result_codes(j->db, 0);
-	sqlite3_busy_timeout(j->db, 2000);
+	sqlite3_busy_timeout(j->db, BUSY_TIMEOUT_MS);
 	if (exec_sql(j, "PRAGMA journal_mode=WAL", err) ||
 	    exec_sql(j, "PRAGMA synchronous=FULL", err) ||
 	    exec_sql(j, "PRAGMA foreign_keys=ON", err) || migrate(j, err)) {
@@ -353,6 +365,18 @@ int pk_journal_lock(pk_journal *j, pk_error *err)
 	}
 	j->lock_fd = fd;
 	return 0;
+}
+
+void pk_journal_on_change(pk_journal *j, void (*fn)(void *ud), void *ud)
+{
+	j->on_change = fn;
+	j->on_change_ud = ud;
+}
+
+static void changed(pk_journal *j)
+{
+	if (j->on_change)
+		j->on_change(j->on_change_ud);
 }
 
 static time_t now_wall(void)
@@ -456,6 +480,7 @@ int pk_journal_insert(pk_journal *j, pk_sale *sale, pk_error *err)
 	sale->created_at = row.created_at;
 	sale->updated_at = row.updated_at;
 	sale->state = PK_SALE_NEW;
+	changed(j);
 	return 0;
 fail:
 	sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
@@ -533,6 +558,8 @@ int pk_journal_save(pk_journal *j, pk_sale *sale, pk_sale_state to, const char *
 		goto fail;
 	sale->state = to;
 	sale->updated_at = now;
+	if (from != to)
+		changed(j);
 	return 0;
 fail:
 	sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
@@ -743,4 +770,162 @@ fail:
 	*out = NULL;
 	*count = 0;
 	return -1;
+}
+
+int pk_journal_find_ctid(pk_journal *j, const char *ctid, pk_sale *out, bool *found,
+			 pk_error *err)
+{
+	pk_sale_init(out);
+	*found = false;
+	if (!ctid || !*ctid)
+		return 0;
+	sqlite3_stmt *st;
+	if (prepare(j, "SELECT id, " SALE_COLUMNS " FROM sales WHERE ctid = ?", &st, err))
+		return -1;
+	sqlite3_bind_text(st, 1, ctid, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	int ret = 0;
+	if (rc == SQLITE_ROW) {
+		ret = read_sale(j, st, out, err);
+		*found = ret == 0;
+	} else if (rc != SQLITE_DONE) {
+		ret = db_error(j, err, false);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* ---- the hub's outbox and cursors --------------------------------------- */
+
+int pk_journal_outbox(pk_journal *j, int64_t after_seq, size_t limit, pk_outbox_event **out,
+		      size_t *count, pk_error *err)
+{
+	*out = NULL;
+	*count = 0;
+	if (limit == 0)
+		return 0;
+	sqlite3_stmt *st;
+	if (prepare(j,
+		    "SELECT h.id, h.from_state, h.to_state, h.at, h.note, s.id, s.ctid, "
+		    "s.order_id, s.method, s.currency, s.amount, s.label, s.key1, s.created_at "
+		    "FROM sale_history h JOIN sales s ON s.id = h.sale_id "
+		    "WHERE h.id > ? ORDER BY h.id ASC LIMIT ?",
+		    &st, err))
+		return -1;
+	sqlite3_bind_int64(st, 1, after_seq);
+	sqlite3_bind_int64(st, 2, limit > INT64_MAX ? INT64_MAX : (sqlite3_int64)limit);
+	pk_outbox_event *ev = calloc(limit < 64 ? limit : 64, sizeof *ev);
+	size_t cap = limit < 64 ? limit : 64;
+	if (!ev) {
+		sqlite3_finalize(st);
+		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
+	}
+	size_t n = 0;
+	for (;;) {
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			db_error(j, err, false);
+			goto fail;
+		}
+		if (n == cap) {
+			size_t ncap = cap * 2 > limit ? limit : cap * 2;
+			pk_outbox_event *m = realloc(ev, ncap * sizeof *m);
+			if (!m) {
+				pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
+				goto fail;
+			}
+			ev = m;
+			cap = ncap;
+		}
+		pk_outbox_event *e = &ev[n];
+		memset(e, 0, sizeof *e);
+		e->seq = sqlite3_column_int64(st, 0);
+		/* The first line (insert) has no from-state: it reads as new -> new. */
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL ||
+		    pk_state_parse(col_text(st, 1), &e->from))
+			e->from = PK_SALE_NEW;
+		int64_t sale_id = sqlite3_column_int64(st, 5);
+		if (pk_state_parse(col_text(st, 2), &e->to) ||
+		    pk_currency_parse(col_text(st, 9), &e->currency))
+			goto damaged;
+		e->at = (time_t)sqlite3_column_int64(st, 3);
+		snprintf(e->note, sizeof e->note, "%s", col_text(st, 4));
+		e->sale_id = sale_id;
+		snprintf(e->ctid, sizeof e->ctid, "%s", col_text(st, 6));
+		snprintf(e->order_id, sizeof e->order_id, "%s", col_text(st, 7));
+		const char *m = col_text(st, 8);
+		if (strcmp(m, pk_method_name(PK_METHOD_WAVEPAY)) == 0)
+			e->method = PK_METHOD_WAVEPAY;
+		else if (strcmp(m, pk_method_name(PK_METHOD_UPI)) == 0)
+			e->method = PK_METHOD_UPI;
+		else
+			goto damaged;
+		e->amount = sqlite3_column_int64(st, 10);
+		snprintf(e->label, sizeof e->label, "%s", col_text(st, 11));
+		snprintf(e->key1, sizeof e->key1, "%s", col_text(st, 12));
+		e->created_at = (time_t)sqlite3_column_int64(st, 13);
+		n++;
+		continue;
+damaged:
+		pk_error_set(err, PK_ERR_JOURNAL, _("Sales journal %s: sale %lld is damaged"),
+			     j->path, (long long)sale_id);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (n == 0) {
+		free(ev);
+		ev = NULL;
+	}
+	*out = ev;
+	*count = n;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	free(ev);
+	return -1;
+}
+
+static const char *const cursor_names[PK_HUB_CURSOR__COUNT] = {
+	[PK_HUB_EVENTS_ACKED] = "events_acked",
+	[PK_HUB_NEWS_AFTER] = "news_after",
+};
+
+int pk_journal_hub_cursor_get(pk_journal *j, pk_hub_cursor c, int64_t *value, pk_error *err)
+{
+	*value = 0;
+	if ((unsigned)c >= PK_HUB_CURSOR__COUNT)
+		return pk_error_set(err, PK_ERR_INVALID, "hub cursor %d", (int)c);
+	sqlite3_stmt *st;
+	if (prepare(j, "SELECT value FROM hub_cursors WHERE name = ?", &st, err))
+		return -1;
+	sqlite3_bind_text(st, 1, cursor_names[c], -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int ret = 0;
+	if (rc == SQLITE_ROW)
+		*value = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		ret = db_error(j, err, false);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int pk_journal_hub_cursor_set(pk_journal *j, pk_hub_cursor c, int64_t value, pk_error *err)
+{
+	if ((unsigned)c >= PK_HUB_CURSOR__COUNT)
+		return pk_error_set(err, PK_ERR_INVALID, "hub cursor %d", (int)c);
+	sqlite3_stmt *st;
+	if (prepare(j,
+		    "INSERT INTO hub_cursors(name, value) VALUES (?, ?) "
+		    "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+		    &st, err))
+		return -1;
+	sqlite3_bind_text(st, 1, cursor_names[c], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, value);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(j, err, true);
+	return 0;
 }

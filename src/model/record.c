@@ -156,14 +156,15 @@ const char *pk_outcome_name(pk_outcome o)
 
 #define B(s) (1u << (s))
 
+/* Where the gateway's answers lead (pk_state_can adds "any open sale may
+ * become paid", below: it is not listed here). */
 #define WAVEPAY_ANSWERS \
-	(B(PK_SALE_PAID) | B(PK_SALE_PENDING) | B(PK_SALE_NOT_FOUND) | B(PK_SALE_REFUSED) | \
-	 B(PK_SALE_UNKNOWN))
+	(B(PK_SALE_PENDING) | B(PK_SALE_NOT_FOUND) | B(PK_SALE_REFUSED) | B(PK_SALE_UNKNOWN))
 #define WAVEPAY_REOPEN (B(PK_SALE_ACTIVATING) | B(PK_SALE_CANCELLED) | WAVEPAY_ANSWERS)
 
-/* allowed[method][from] = mask of the states `to` that may follow.
- * docs/STATES.md draws it; the decision table there says which answer
- * leads where (sale/upi.c, sale/wavepay.c). */
+/* allowed[method][from] = mask of the states `to` that may follow, besides
+ * paid (see pk_state_can).  docs/STATES.md draws it; the decision table
+ * there says which answer leads where (sale/upi.c, sale/wavepay.c). */
 static const unsigned transitions[PK_METHOD__COUNT][PK_SALE__COUNT] = {
 	[PK_METHOD_UPI] = {
 		[PK_SALE_NEW] = B(PK_SALE_CREATING) | B(PK_SALE_ABANDONED),
@@ -171,13 +172,12 @@ static const unsigned transitions[PK_METHOD__COUNT][PK_SALE__COUNT] = {
 		 * asking another amount: no QR was shown) */
 		[PK_SALE_CREATING] = B(PK_SALE_AWAITING_PAYMENT) | B(PK_SALE_FAILED) |
 				     B(PK_SALE_ABANDONED),
-		/* success / failed / stopped waiting (cancel without a final
+		/* (success) / failed / stopped waiting (cancel without a final
 		 * answer, or the deadline) */
-		[PK_SALE_AWAITING_PAYMENT] = B(PK_SALE_PAID) | B(PK_SALE_FAILED) |
-					     B(PK_SALE_UNCONFIRMED),
+		[PK_SALE_AWAITING_PAYMENT] = B(PK_SALE_FAILED) | B(PK_SALE_UNCONFIRMED),
 		/* re-check: polling again, a final answer, or a person closes it */
-		[PK_SALE_UNCONFIRMED] = B(PK_SALE_AWAITING_PAYMENT) | B(PK_SALE_PAID) |
-					B(PK_SALE_FAILED) | B(PK_SALE_CANCELLED),
+		[PK_SALE_UNCONFIRMED] = B(PK_SALE_AWAITING_PAYMENT) | B(PK_SALE_FAILED) |
+					B(PK_SALE_CANCELLED),
 	},
 	[PK_METHOD_WAVEPAY] = {
 		[PK_SALE_NEW] = B(PK_SALE_CREATING) | B(PK_SALE_ABANDONED),
@@ -185,7 +185,7 @@ static const unsigned transitions[PK_METHOD__COUNT][PK_SALE__COUNT] = {
 				     B(PK_SALE_ABANDONED),
 		/* the cashier typed the ID / a person says the customer did not pay */
 		[PK_SALE_AWAITING_TXID] = B(PK_SALE_ACTIVATING) | B(PK_SALE_CANCELLED),
-		/* credited, or one of the open answers (no answer proves that no
+		/* (credited), or one of the open answers (no answer proves that no
 		 * money moved: the customer paid before the ID was typed) */
 		[PK_SALE_ACTIVATING] = WAVEPAY_ANSWERS,
 		/* corrected ID or the same activation again; a person closes it;
@@ -204,6 +204,12 @@ bool pk_state_can(pk_method m, pk_sale_state from, pk_sale_state to)
 		return false;
 	if (from == to)
 		return true;
+	/* The gateway's word that the money arrived closes any sale that is
+	 * still open (outcome not_known), whichever way it comes: a status
+	 * `success`, a credited activation, or a verified postback brought by
+	 * the hub (the customer may pay after the cashier stopped waiting). */
+	if (to == PK_SALE_PAID)
+		return pk_state_is_open(from);
 	return (transitions[m][from] & B(to)) != 0;
 }
 

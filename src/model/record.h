@@ -120,7 +120,9 @@ bool pk_state_in_progress(pk_sale_state s);
 unsigned pk_state_mask(bool (*pred)(pk_sale_state));
 /* Stable name of an outcome ("paid", "not_paid", "nothing", "not_known"). */
 const char *pk_outcome_name(pk_outcome o);
-/* The transition table.  Same state -> same state is allowed (field update). */
+/* The transition table.  Same state -> same state is allowed (field update);
+ * any open state (outcome NOT_KNOWN) may become paid: the gateway's word,
+ * also when it comes as a verified postback through the hub. */
 bool pk_state_can(pk_method m, pk_sale_state from, pk_sale_state to);
 
 /* A list of sales (the journal's answers, the open sales). */

@@ -151,6 +151,39 @@ int pk_flow_tick(pk_flow *f, pk_error *err);
 int pk_flow_timeout_ms(const pk_flow *f);
 void pk_flow_view_get(const pk_flow *f, pk_flow_view *view);
 
+/* The UPI status poll period from now on (seconds > 0): the session
+ * stretches it while the hub brings the gateway's postbacks, and goes back
+ * to poll_interval when the hub is not healthy.  A poll due later than the
+ * new period is brought forward. */
+void pk_flow_set_poll_interval(pk_flow *f, int seconds);
+
+/* What a verified "paid" postback (brought by the hub) did to a sale. */
+typedef enum pk_flow_pb {
+	PK_FLOW_PB_PAID = 0,      /* the sale was open: recorded paid now */
+	PK_FLOW_PB_ALREADY_PAID,  /* nothing to do */
+	PK_FLOW_PB_FINAL,         /* final not paid, cancelled or abandoned: left as it is
+	                             (the hub reports the mismatch to a person) */
+	PK_FLOW_PB_NOT_SHOWN,     /* being set up (no QR or wallet shown yet): left as it is */
+	PK_FLOW_PB_MISMATCH,      /* open, but another amount or currency: left open */
+	PK_FLOW_PB_UNKNOWN_SALE,  /* no sale has this ctid */
+	PK_FLOW_PB__COUNT
+} pk_flow_pb;
+/* Stable name for logs: "paid", "already_paid", "final", "not_shown",
+ * "amount_mismatch", "unknown_sale". */
+const char *pk_flow_pb_name(pk_flow_pb r);
+
+/* The gateway says (by a postback the hub verified and matched) that the
+ * sale with this ctid is paid: transaction_id, amount (minor units) and
+ * currency ("INR", "MMK") as the postback has them.  An open sale with the
+ * same amount and currency is recorded paid (history note "postback
+ * <transaction_id>") before anything shows it; if it is the sale on screen,
+ * its view turns paid exactly as for the gateway's own answer (the
+ * observer hears of it), and its request in flight and its polls stop.
+ * Anything else is left as it is (*what says why).  -1 only when the
+ * journal cannot be read or written (err). */
+int pk_flow_postback_paid(pk_flow *f, const char *ctid, const char *transaction_id,
+			  int64_t amount, const char *currency, pk_flow_pb *what, pk_error *err);
+
 /* Training: ask the sandbox to settle the active UPI order. */
 int pk_flow_training_settle(pk_flow *f, bool paid, pk_error *err);
 

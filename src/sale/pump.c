@@ -12,13 +12,32 @@
 #include "gateway/gateway.h"
 #include "sale/flow.h"
 
-#define PUMP_MAX_FDS 8
+#define PUMP_MAX_FDS 10
 
 struct pk_pump {
 	gw_client *gw;
 	pk_flow *flow;
 	int sfd; /* signalfd of the quit signals */
+	struct {
+		int fd;
+		void (*ready)(void *ud);
+		void *ud;
+	} watch[PK_PUMP_MAX_WATCH];
+	unsigned nwatch;
 };
+
+int pk_pump_watch(pk_pump *p, int fd, void (*ready)(void *ud), void *ud, pk_error *err)
+{
+	if (fd < 0 || !ready)
+		return 0;
+	if (p->nwatch >= PK_PUMP_MAX_WATCH)
+		return pk_error_set(err, PK_ERR_INVALID, "pump: too many watched descriptors");
+	p->watch[p->nwatch].fd = fd;
+	p->watch[p->nwatch].ready = ready;
+	p->watch[p->nwatch].ud = ud;
+	p->nwatch++;
+	return 0;
+}
 
 static void quit_signals(sigset_t *set)
 {
@@ -71,21 +90,24 @@ int pk_pump_step(pk_pump *p, struct pollfd *fds, unsigned n, int max_ms, pk_pump
 		 pk_error *err)
 {
 	memset(wake, 0, sizeof *wake);
-	if (n + 1 > PUMP_MAX_FDS)
+	unsigned total = n + 1 + p->nwatch;
+	if (total > PUMP_MAX_FDS)
 		return pk_error_set(err, PK_ERR_INVALID, "pump: too many descriptors");
 	struct pollfd all[PUMP_MAX_FDS];
 	memcpy(all, fds, n * sizeof *fds);
 	all[n] = (struct pollfd){ .fd = p->sfd, .events = POLLIN };
+	for (unsigned i = 0; i < p->nwatch; i++)
+		all[n + 1 + i] = (struct pollfd){ .fd = p->watch[i].fd, .events = POLLIN };
 	int timeout = max_ms;
 	int ft = pk_flow_timeout_ms(p->flow);
 	if (ft >= 0 && ft < timeout)
 		timeout = ft;
 	pk_error werr;
-	if (gw_client_wait(p->gw, all, n + 1, timeout, &werr) < 0) {
-		for (unsigned i = 0; i <= n; i++)
+	if (gw_client_wait(p->gw, all, total, timeout, &werr) < 0) {
+		for (unsigned i = 0; i < total; i++)
 			all[i].revents = 0;
-		if (poll(all, n + 1, timeout) < 0 && errno != EINTR)
-			for (unsigned i = 0; i <= n; i++)
+		if (poll(all, total, timeout) < 0 && errno != EINTR)
+			for (unsigned i = 0; i < total; i++)
 				all[i].revents = 0;
 	}
 	for (unsigned i = 0; i < n; i++)
@@ -98,6 +120,9 @@ int pk_pump_step(pk_pump *p, struct pollfd *fds, unsigned n, int max_ms, pk_pump
 	}
 	pk_error perr;
 	gw_client_process(p->gw, &perr);
+	for (unsigned i = 0; i < p->nwatch; i++)
+		if (all[n + 1 + i].revents & POLLIN)
+			p->watch[i].ready(p->watch[i].ud);
 	pk_flow_tick(p->flow, &perr);
 	return 0;
 }

@@ -28,6 +28,14 @@ typedef struct pk_pump_wake {
 	int nsignals;
 } pk_pump_wake;
 
+/* One more descriptor every step waits on, besides the caller's (the hub
+ * link's: sessions register it, so the kiosk's loop and `pay` need not
+ * know it): when it is readable, ready(ud) runs in the step, after the
+ * gateway's answers and before the controller's timers.  At most
+ * PK_PUMP_MAX_WATCH; fd < 0 is ignored. */
+#define PK_PUMP_MAX_WATCH 2
+int pk_pump_watch(pk_pump *p, int fd, void (*ready)(void *ud), void *ud, pk_error *err);
+
 /* Wait up to max_ms (less when a controller timer is due) for fds[0..n)
  * (revents filled as poll(2) does), the gateway or a signal; then drive
  * everything once.  n may be 0. */

@@ -262,6 +262,58 @@ static void test_upi_paid(void **state)
 	assert_null(cur(c));
 }
 
+/* The gateway's status calls fail while the customer pays: the hub brings
+ * the verified postback, the sale is paid, and no more status calls go
+ * out (the one in flight is dropped). */
+static void test_upi_paid_by_postback(void **state)
+{
+	ctx *c = *state;
+	start_upi(c, 10050);
+	int64_t id = cur(c)->id;
+	char ctid[PK_CTID_MAX + 1], order[257];
+	snprintf(ctid, sizeof ctid, "%s", cur(c)->ctid);
+	snprintf(order, sizeof order, "%s", cur(c)->order_id);
+	fault(c, "upi_status", "hang", 100);
+	settle(c, "success");
+	/* a status request is out and hangs */
+	c->clk.mono_ms += INTERVAL_S * 1000;
+	pk_error err;
+	pk_flow_tick(c->flow, &err);
+	assert_true(busy(c));
+	long asked = 0;
+	for (int i = 0; i < 100 && asked < 1; i++) {
+		gw_client_wait(c->gw, NULL, 0, 20, &err);
+		gw_client_process(c->gw, &err);
+		asked = stat_count(c, "upi_status");
+	}
+	assert_int_equal(asked, 1);
+
+	pk_flow_pb what;
+	assert_int_equal(pk_flow_postback_paid(c->flow, ctid, order, 10050, "INR", &what, &err), 0);
+	assert_int_equal(what, PK_FLOW_PB_PAID);
+	assert_int_equal(cur(c)->state, PK_SALE_PAID);
+	assert_false(busy(c));
+	assert_row(c, id, PK_SALE_PAID, "new>creating>awaiting_payment>paid");
+	advance(c, 3 * INTERVAL_S);
+	assert_int_equal(stat_count(c, "upi_status"), 1);
+	assert_int_equal(pk_flow_timeout_ms(c->flow), -1);
+}
+
+/* While the hub is healthy the status poll is slower; when it goes away
+ * the poll comes back to poll_interval. */
+static void test_poll_interval_while_hub_healthy(void **state)
+{
+	ctx *c = *state;
+	pk_flow_set_poll_interval(c->flow, 3 * INTERVAL_S); /* the hub is up */
+	start_upi(c, 10050);
+	advance(c, 3 * INTERVAL_S - 1); /* (without the hub: 2 polls by now) */
+	assert_int_equal(stat_count(c, "upi_status"), 0);
+	pk_flow_set_poll_interval(c->flow, INTERVAL_S); /* the hub is down */
+	advance(c, 3);
+	assert_int_equal(stat_count(c, "upi_status"), 2);
+	assert_int_equal(cur(c)->state, PK_SALE_AWAITING_PAYMENT);
+}
+
 static void test_upi_failed(void **state)
 {
 	ctx *c = *state;
@@ -804,6 +856,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upi_paid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upi_flapping_for_minutes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upi_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upi_paid_by_postback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_poll_interval_while_hub_healthy, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_upi_create_refused_by_gateway, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upi_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upi_cancel_when_already_paid, setup, teardown),

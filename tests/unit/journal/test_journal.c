@@ -234,13 +234,26 @@ static void test_transition_table(void **state)
 	assert_false(pk_state_can(U, PK_SALE_AWAITING_PAYMENT, PK_SALE_ABANDONED));
 	assert_false(pk_state_can(W, PK_SALE_CREATING, PK_SALE_AWAITING_PAYMENT));
 	assert_false(pk_state_can(W, PK_SALE_PAID, PK_SALE_ACTIVATING));
-	assert_false(pk_state_can(W, PK_SALE_AWAITING_TXID, PK_SALE_PAID));
 	assert_false(pk_state_can(W, PK_SALE_ABANDONED, PK_SALE_CREATING));
 	assert_false(pk_state_can(W, PK_SALE_ACTIVATING, PK_SALE_UNCONFIRMED));
 	/* a background re-check of a pending sale is the same activation: its answer lands directly */
 	assert_true(pk_state_can(W, PK_SALE_PENDING, PK_SALE_PAID));
 	assert_false(pk_state_can(W, PK_SALE_PENDING, PK_SALE_FAILED));
 	assert_false(pk_state_can(U, PK_SALE__COUNT, PK_SALE_PAID));
+	/* the gateway's word by postback (through the hub): every open sale may
+	 * become paid, nothing else (final or being set up) may */
+	assert_true(pk_state_can(W, PK_SALE_AWAITING_TXID, PK_SALE_PAID));
+	assert_true(pk_state_can(W, PK_SALE_NOT_FOUND, PK_SALE_PAID));
+	assert_true(pk_state_can(W, PK_SALE_REFUSED, PK_SALE_PAID));
+	assert_true(pk_state_can(W, PK_SALE_UNKNOWN, PK_SALE_PAID));
+	for (int m = 0; m < PK_METHOD__COUNT; m++)
+		for (int s = 0; s < PK_SALE__COUNT; s++)
+			if (s != PK_SALE_PAID)
+				assert_int_equal(pk_state_can((pk_method)m, (pk_sale_state)s, PK_SALE_PAID),
+						 pk_state_is_open((pk_sale_state)s));
+	assert_false(pk_state_can(W, PK_SALE_FAILED, PK_SALE_PAID));
+	assert_false(pk_state_can(W, PK_SALE_ABANDONED, PK_SALE_PAID));
+	assert_false(pk_state_can(U, PK_SALE_NEW, PK_SALE_PAID));
 }
 
 static void test_reopen_keeps_everything(void **state)

@@ -106,6 +106,8 @@ typedef enum ev {
 	EV_CLOSE,         /* a person closes it as not paid */
 	EV_BG,            /* the answer to a background re-check */
 	EV_RESTART,       /* the kiosk starts again (recovery) */
+	EV_POSTBACK,      /* the hub brings a verified postback: paid, the sale's amount */
+	EV_POSTBACK_OTHER,/* ... paid, but another amount than the sale's */
 } ev;
 
 typedef struct row {
@@ -225,6 +227,15 @@ static const row more_rows[] = {
  * activation, so its answer lands as an activation's does (rows above). */
 static const pk_sale_state wave_rechecked[] = { PK_SALE_PENDING, PK_SALE_NOT_FOUND,
 						 PK_SALE_REFUSED, PK_SALE_UNKNOWN };
+/* What a verified postback (through the hub) makes paid: the open states. */
+static const struct {
+	pk_method m;
+	pk_sale_state s;
+} paid_by_postback[] = {
+	{ U, PK_SALE_AWAITING_PAYMENT }, { U, PK_SALE_UNCONFIRMED }, { W, PK_SALE_AWAITING_TXID },
+	{ W, PK_SALE_ACTIVATING },       { W, PK_SALE_PENDING },     { W, PK_SALE_NOT_FOUND },
+	{ W, PK_SALE_REFUSED },          { W, PK_SALE_UNKNOWN },
+};
 /* What a person may close as not paid. */
 static const struct {
 	pk_method m;
@@ -253,6 +264,7 @@ static const event upi_events[] = {
 	{ EV_BG, GW_UPI_STATUS, GW_ST_PROCESSING, NULL }, { EV_BG, GW_UPI_STATUS, GW_ST_NONE, NULL },
 	{ EV_BG, GW_UPI_STATUS, GW_ST_FAIL, NULL },
 	{ EV_CLOSE, 0, 0, NULL }, { EV_RESTART, 0, 0, NULL },
+	{ EV_POSTBACK, 0, 0, NULL }, { EV_POSTBACK_OTHER, 0, 0, NULL },
 };
 static const event wave_events[] = {
 	{ EV_ANSWER, GW_WAVEPAY_CREATE, GW_ST_OK, NULL }, { EV_ANSWER, GW_WAVEPAY_CREATE, GW_ST_FAIL, NULL },
@@ -264,6 +276,7 @@ static const event wave_events[] = {
 	{ EV_BG, GW_WAVEPAY_ACTIVATE, GW_ST_POSSIBLE_TX, NULL }, { EV_BG, GW_WAVEPAY_ACTIVATE, GW_ST_FAIL, NULL },
 	{ EV_BG, GW_WAVEPAY_ACTIVATE, GW_ST_NONE, NULL },
 	{ EV_CLOSE, 0, 0, NULL }, { EV_RESTART, 0, 0, NULL },
+	{ EV_POSTBACK, 0, 0, NULL }, { EV_POSTBACK_OTHER, 0, 0, NULL },
 };
 
 static bool same_qr(const char *a, const char *b)
@@ -302,6 +315,10 @@ static pk_sale_state expected(pk_method m, pk_sale_state from, const event *e)
 		for (size_t i = 0; i < sizeof closable / sizeof closable[0]; i++)
 			if (closable[i].m == m && closable[i].s == from)
 				return PK_SALE_CANCELLED;
+	if (e->kind == EV_POSTBACK)
+		for (size_t i = 0; i < sizeof paid_by_postback / sizeof paid_by_postback[0]; i++)
+			if (paid_by_postback[i].m == m && paid_by_postback[i].s == from)
+				return PK_SALE_PAID;
 	return from; /* the event does not apply: nothing changes */
 }
 
@@ -353,6 +370,19 @@ static pk_sale_state happen(fx *f, int64_t id, const event *e)
 		recheck_done(f->flow, &res);
 		gw_result_free(&res);
 		break;
+	case EV_POSTBACK:
+	case EV_POSTBACK_OTHER: {
+		pk_sale s;
+		pk_flow_pb what;
+		idle(f);
+		assert_int_equal(pk_journal_get(f->j, id, &s, &err), 0);
+		int64_t amount = s.amount + (e->kind == EV_POSTBACK_OTHER ? 100 : 0);
+		assert_int_equal(pk_flow_postback_paid(f->flow, s.ctid, "UTR1", amount,
+						       pk_currency_code(s.currency), &what, &err),
+				 0);
+		pk_sale_clear(&s);
+		break;
+	}
 	case EV_RESTART: {
 		/* a kiosk starting on this journal: a flow of its own */
 		pk_flow *again;
@@ -467,9 +497,9 @@ static void test_states_doc(void **state)
 	char line[512];
 	int seen = 0;
 	while (fgets(line, sizeof line, fp)) {
-		char name[64], outcome[64], listed[8], recheck[8], restart[16];
-		if (sscanf(line, "| %63[a-z_] | %63[a-z_] | %7[a-z] | %7[a-z] | %15[a-z] |", name,
-			   outcome, listed, recheck, restart) != 5)
+		char name[64], outcome[64], listed[8], recheck[8], restart[16], postback[8];
+		if (sscanf(line, "| %63[a-z_] | %63[a-z_] | %7[a-z] | %7[a-z] | %15[a-z] | %7[a-z] |",
+			   name, outcome, listed, recheck, restart, postback) != 6)
 			continue;
 		pk_sale_state st;
 		if (pk_state_parse(name, &st) < 0)
@@ -479,6 +509,12 @@ static void test_states_doc(void **state)
 		assert_string_equal(listed, pk_state_is_listed(st) ? "yes" : "no");
 		assert_string_equal(recheck, pk_state_rechecks(st) ? "yes" : "no");
 		assert_string_equal(restart, restarts[pk_state_restart(st)]);
+		/* paid by postback: what the transition table allows, for the
+		 * methods that reach the state */
+		bool allowed = false;
+		for (int m = 0; m < PK_METHOD__COUNT; m++)
+			allowed |= st != PK_SALE_PAID && pk_state_can((pk_method)m, st, PK_SALE_PAID);
+		assert_string_equal(postback, allowed ? "yes" : "no");
 		seen++;
 	}
 	fclose(fp);
