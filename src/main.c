@@ -172,6 +172,7 @@ int main(int argc, char **argv)
 	pk_log_open(&log, NULL);
 	pk_log_set_mirror(&log, cfg.verbose);
 	pk_log_set_redact(&log, cfg.secret);
+	(void)pk_log_add_redact(&log, cfg.hub_token);
 	pk_log_event(&log, PK_LOG_NOTICE, "start",
 		     "version=%s command=%s mode=%s kiosk=%d config=%s label=%s lang=%s",
 		     PK_VERSION, pay ? "pay" : recheck ? "recheck" : "kiosk",

@@ -180,6 +180,7 @@ int pk_session_open(pk_session *s, const pk_config *cfg, bool journal_given, pk_
 		}
 	}
 	pk_log_set_redact(log, secret);
+	(void)pk_log_add_redact(log, cfg->hub_token);
 	if (pk_journal_open(&s->journal, jpath, err) < 0 || pk_journal_lock(s->journal, err) < 0)
 		goto fail;
 	gw_options opts;

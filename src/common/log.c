@@ -45,11 +45,13 @@ void pk_log_open(pk_log *log, const char *socket_path)
 
 static void drop_redact(pk_log *log)
 {
-	if (log->redact) {
-		explicit_bzero(log->redact, strlen(log->redact));
-		free(log->redact);
+	for (int i = 0; i < PK_LOG_REDACT_MAX; i++) {
+		if (log->redact[i]) {
+			explicit_bzero(log->redact[i], strlen(log->redact[i]));
+			free(log->redact[i]);
+		}
+		log->redact[i] = NULL;
 	}
-	log->redact = NULL;
 }
 
 void pk_log_close(pk_log *log)
@@ -68,9 +70,18 @@ void pk_log_set_mirror(pk_log *log, bool on)
 void pk_log_set_redact(pk_log *log, const char *secret)
 {
 	drop_redact(log);
-	if (secret && *secret)
-		log->redact = strdup(secret); /* out of memory: the secret is never
-		                                 put in a line anyway */
+	/* out of memory: the secret is never put in a line anyway */
+	(void)pk_log_add_redact(log, secret);
+}
+
+int pk_log_add_redact(pk_log *log, const char *secret)
+{
+	if (!secret || !*secret)
+		return 0;
+	for (int i = 0; i < PK_LOG_REDACT_MAX; i++)
+		if (!log->redact[i])
+			return (log->redact[i] = strdup(secret)) ? 0 : -1;
+	return -1;
 }
 
 const char *pk_log_quote(const char *text, char *buf, size_t len)
@@ -101,14 +112,15 @@ const char *pk_log_quote(const char *text, char *buf, size_t len)
 
 static void redact(const pk_log *log, char *line)
 {
-	if (!log->redact)
-		return;
-	size_t n = strlen(log->redact);
-	if (n == 0)
-		return;
-	for (char *p = strstr(line, log->redact); p; p = strstr(p, log->redact)) {
-		memset(p, '*', n);
-		p += n;
+	for (int i = 0; i < PK_LOG_REDACT_MAX; i++) {
+		const char *r = log->redact[i];
+		size_t n = r ? strlen(r) : 0;
+		if (n == 0)
+			continue;
+		for (char *p = strstr(line, r); p; p = strstr(p, r)) {
+			memset(p, '*', n);
+			p += n;
+		}
 	}
 }
 

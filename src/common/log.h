@@ -21,11 +21,14 @@ typedef enum pk_log_level {
 	PK_LOG_INFO = 6,
 } pk_log_level;
 
+#define PK_LOG_REDACT_MAX 4
 typedef struct pk_log {
 	int fd;                 /* datagram socket, -1 when syslog is not there */
 	char socket_path[108];  /* /dev/log, or $PAYKIOSK_LOG_SOCKET (tests) */
 	bool mirror;            /* also to stderr */
-	char *redact;           /* never written (a copy, wiped on change/close) */
+	/* never written (copies, wiped on change/close): the gateway secret,
+	 * the hub token */
+	char *redact[PK_LOG_REDACT_MAX];
 	unsigned dropped;       /* lines syslog did not take */
 } pk_log;
 
@@ -35,8 +38,12 @@ void pk_log_open(pk_log *log, const char *socket_path);
 void pk_log_close(pk_log *log);
 void pk_log_set_mirror(pk_log *log, bool on);
 /* Mask this string in every line from now on (copied: the caller's
- * buffer may go away first).  NULL or "" masks nothing. */
+ * buffer may go away first), instead of those masked so far.  NULL or ""
+ * masks nothing. */
 void pk_log_set_redact(pk_log *log, const char *secret);
+/* Mask one more string (the hub token next to the gateway secret); -1 if
+ * PK_LOG_REDACT_MAX are masked already or out of memory. */
+int pk_log_add_redact(pk_log *log, const char *secret);
 /* event: a word (start, sale, gateway_error ...); fmt: `key=value ...`
  * (use pk_log_quote for free text). */
 void pk_log_event(pk_log *log, pk_log_level level, const char *event, const char *fmt, ...)

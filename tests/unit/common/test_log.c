@@ -49,6 +49,28 @@ static void test_secret_masked(void **state)
 	pk_log_close(&log);
 }
 
+/* The hub token is masked next to the gateway secret; setting the secret
+ * again forgets both. */
+static void test_token_masked_too(void **state)
+{
+	(void)state;
+	pk_log log;
+	pk_log_open(&log, "/nonexistent/log.sock");
+	pk_log_set_redact(&log, "s3cr3t");
+	assert_int_equal(pk_log_add_redact(&log, "hubtok"), 0);
+	assert_int_equal(pk_log_add_redact(&log, NULL), 0);
+	char line[PK_LOG_LINE_MAX];
+	pk_log_format(&log, line, sizeof line, "hub_down", "why=\"hubtok s3cr3t\"");
+	assert_string_equal(line, "event=hub_down why=\"****** ******\"");
+	pk_log_set_redact(&log, "other");
+	pk_log_format(&log, line, sizeof line, "x", "t=hubtok");
+	assert_string_equal(line, "event=x t=hubtok");
+	for (int i = 1; i < PK_LOG_REDACT_MAX; i++)
+		assert_int_equal(pk_log_add_redact(&log, "more"), 0);
+	assert_int_equal(pk_log_add_redact(&log, "one-too-many"), -1);
+	pk_log_close(&log);
+}
+
 static void test_datagram_to_socket(void **state)
 {
 	(void)state;
@@ -99,6 +121,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_and_quote),
 		cmocka_unit_test(test_secret_masked),
+		cmocka_unit_test(test_token_masked_too),
 		cmocka_unit_test(test_datagram_to_socket),
 		cmocka_unit_test(test_no_syslog_is_fine),
 	};
