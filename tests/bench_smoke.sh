@@ -49,5 +49,15 @@ if [ -n "$both" ]; then
 	[ "$(grep -c '^RESULT detect poll_interval=[12] ' "$out")" = 2 ] ||
 		{ echo "bench_smoke: detect did not run for poll_interval 1 and 2"; bad=1; }
 fi
+# the hub: when paykiosk-hub is part of this build
+if [ -x "${PK_HUB:-$build/paykiosk-hub}" ]; then
+	need hub_postbacks rps p50_ms p99_ms errors lost
+	need hub_postbacks_at_rate offered_rps rps p99_ms errors lost
+	need hub_events rps p50_ms p99_ms errors lost
+	need hub_news postback_to_news_p50_ms postback_to_news_max_ms
+	need_or_skip "$both" hub_screen settle_to_screen_p50_ms settle_to_screen_max_ms
+else
+	grep -q '^SKIP hub: ' "$out" || { echo "bench_smoke: hub neither ran nor said why"; bad=1; }
+fi
 [ $bad = 0 ] && echo "bench_smoke: every benchmark ran and printed its numbers"
 exit $bad

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # secret_sweep.sh - runs after every other test (ctest DEPENDS): every
-# gateway secret the run's sandboxes used (each e2e/integration test adds
-# its random one to $PK_BUILD_DIR/test-secrets.list) must appear nowhere in
+# secret the run used (each e2e/integration test adds its random gateway
+# secret, and the hub tests their postback private keys and kiosk hub
+# tokens, to $PK_BUILD_DIR/test-secrets.list) must appear nowhere in
 # what the run left behind: ctest's captured output of every test
 # (Testing/Temporary/LastTest.log[.tmp]), anything left in the temp folders the
 # harness uses, the build tree's logs, and syslog if this machine has one.
 # Each test also sweeps its own folder before deleting it (lib.sh).
+# run-kiosk.sh and *.secret (0600 files the harness made to hand a secret
+# to a program) are the only files allowed to hold one.
 set -u
 fail() { echo "FAIL: $*" >&2; exit 1; }
 build=${PK_BUILD_DIR:?}
@@ -25,7 +28,7 @@ for f in /var/log/syslog /var/log/messages /var/log/user.log; do [ -r "$f" ] && 
 leaks=0
 while read -r secret; do
 	[ ${#secret} -ge 16 ] || continue
-	hits=$(grep -rlaF --exclude=run-kiosk.sh --exclude=test-secrets.list -- "$secret" "${targets[@]}" 2>/dev/null || true)
+	hits=$(grep -rlaF --exclude=run-kiosk.sh --exclude='*.secret' --exclude=test-secrets.list -- "$secret" "${targets[@]}" 2>/dev/null || true)
 	if [ -n "$hits" ]; then
 		echo "secret ${secret:0:4}... found in: $hits" >&2
 		leaks=$((leaks + 1))

@@ -67,17 +67,37 @@ step() { E2E_STEP="$*"; e2e_log "$*"; }
 
 # Every artefact a test leaves (journal, WAL, stderr, sandbox log, syslog
 # capture, every screen read, JSON output, receipts) must be free of the
-# gateway secret.  run-kiosk.sh (the harness's launcher, which hands the
-# secret to the kiosk's environment) is the one file allowed to hold it.
-secret_sweep() {
-	[ -n "$SANDBOX_SECRET" ] && [ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ] || return 0
-	local found
-	found=$(grep -rlaF "$SANDBOX_SECRET" "$E2E_TMP" --exclude=run-kiosk.sh 2>/dev/null || true)
-	if [ -n "$found" ]; then
-		printf 'FAIL (secret sweep): the gateway secret is in: %s\n' "$found" >&2
-		return 1
+# gateway secret and of every other secret the test registered
+# (secret_register: the hub's and the sandbox's postback private key, kiosk
+# hub tokens).  run-kiosk.sh (the harness's launcher, which hands the
+# secret to the kiosk's environment) and files named *.secret (0600 files
+# the harness made to hand a secret to a program: a config, a curl header)
+# are the only files allowed to hold one.
+E2E_SECRETS=()
+# secret_register VALUE [WHAT]: sweep VALUE too, here and after the whole
+# run (tests/secret_sweep.sh).
+secret_register() {
+	E2E_SECRETS+=("$1")
+	if [ -n "${PK_BUILD_DIR:-}" ] && [ -d "$PK_BUILD_DIR" ]; then
+		echo "$1" >> "$PK_BUILD_DIR/test-secrets.list"
 	fi
-	return 0
+}
+secret_sweep() {
+	[ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ] || return 0
+	local found s rc=0
+	for s in ${SANDBOX_SECRET:+"$SANDBOX_SECRET"} "${E2E_SECRETS[@]}"; do
+		[ -n "$s" ] || continue
+		found=$(grep -rlaF --exclude=run-kiosk.sh --exclude='*.secret' -- "$s" "$E2E_TMP" 2>/dev/null || true)
+		if [ -n "$found" ]; then
+			if [ "$s" = "$SANDBOX_SECRET" ]; then
+				printf 'FAIL (secret sweep): the gateway secret is in: %s\n' "$found" >&2
+			else
+				printf 'FAIL (secret sweep): a secret (%s...) is in: %s\n' "${s:0:4}" "$found" >&2
+			fi
+			rc=1
+		fi
+	done
+	return $rc
 }
 
 # syslog_listen: a syslog socket of the test's own, for the kiosk's
