@@ -8,7 +8,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cd "$src"
 mapfile -t files < <(find src -name '*.[ch]' | sort)
 xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-  --keyword=ngettext:1,2 --keyword=NC_:1c,2 -o "$tmp/cur.pot" "${files[@]}"
+  --keyword=ngettext:1,2 --keyword=NP_:1,2 --keyword=NC_:1c,2 -o "$tmp/cur.pot" "${files[@]}"
 langs=(my hi)
 fail=0
 for lang in "${langs[@]}"; do
