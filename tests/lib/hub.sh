@@ -27,7 +27,8 @@
 #                             secret and kept in $E2E_TMP/auth-SHOP-COUNTER.secret
 #                             as a curl header file; HUB_TOKEN is the token
 #   hub_http NAME METHOD PATH [AUTH_FILE] [BODY_FILE]
-#                             -> HTTP_CODE, HTTP_BODY (curl, 10 s max)
+#                             -> HTTP_CODE, HTTP_BODY (curl, 10 s max;
+#                             extra curl options in HUB_CURL_OPTS, e.g. --cacert)
 #   pb_make FILE [--ctid X] [--amount 100.50] [--currency INR] [--wallet upi_s]
 #           [--label L] [--txid T] [--comment C] [--key right|wrong]
 #           [--style compact|spaced]
@@ -151,7 +152,8 @@ hub_start() {
 	HUB_URL[$name]=$(head -n 1 "$E2E_TMP/hub-$name.out")
 	case ${HUB_URL[$name]} in
 	http://127.0.0.1:[0-9]*) ;;
-	*) fail "hub $name printed '${HUB_URL[$name]}', not http://127.0.0.1:PORT" ;;
+	https://127.0.0.1:[0-9]*) ;; # tls_cert and tls_key in HUB_CONF
+	*) fail "hub $name printed '${HUB_URL[$name]}', not http(s)://127.0.0.1:PORT" ;;
 	esac
 	e2e_log "hub $name at ${HUB_URL[$name]} (pid ${HUB_PID[$name]})"
 }
@@ -207,9 +209,11 @@ hub_auth() { echo "$E2E_TMP/auth-$1-$2.secret"; }
 
 # hub_http NAME METHOD PATH [AUTH_FILE|-] [BODY_FILE]
 HUB_HTTP_N=0
+HUB_CURL_OPTS=()
 hub_http() {
 	local name=$1 method=$2 path=$3 auth=${4:--} body=${5:-}
-	local args=(-sS --max-time "${HUB_HTTP_MAX:-10}" -X "$method" -o "$E2E_TMP/http.body" -w '%{http_code}')
+	local args=(-sS --max-time "${HUB_HTTP_MAX:-10}" -X "$method" -o "$E2E_TMP/http.body" -w '%{http_code}'
+		"${HUB_CURL_OPTS[@]}")
 	[ "$auth" != - ] && args+=(-H "@$auth")
 	[ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "@$body")
 	HUB_HTTP_N=$((HUB_HTTP_N + 1))
