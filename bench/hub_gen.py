@@ -22,6 +22,7 @@ Keys from the environment: PB_ACCESS_KEY, PB_PRIVATE_KEY (never argv).
 Tokens come from files (never argv).
 """
 import hashlib
+import zlib
 import json
 import os
 import sys
@@ -57,7 +58,7 @@ def signed_postback(ctid, amount_text, currency, wallet, txid, label="bench"):
 
 
 def events_body(seq0, ctid, amount, created, states):
-    sale = {"ctid": ctid, "order_id": "o" + ctid[-14:], "method": "upi", "currency": "INR",
+    sale = {"id": zlib.crc32(ctid.encode()) + 1, "ctid": ctid, "order_id": "o" + ctid[-14:], "method": "upi", "currency": "INR",
             "amount": amount, "label": "bench", "key1": "", "created_at": created}
     evs = []
     prev = None

@@ -48,7 +48,9 @@ static void hub_cursor_store(pk_session *s, int64_t news_after)
 	}
 }
 
-/* One news item: applied (recorded) first, then news_after is stored. */
+/* One news item: applied (recorded) first, then news_after is stored.
+ * The sale is the one the hub names by its journal id (its ctid may have
+ * changed since: a corrected Wavepay ID), by ctid from an older hub. */
 static void hub_news(pk_session *s, const pk_hub_news *n)
 {
 	if (s->hub_news_failed)
@@ -59,18 +61,21 @@ static void hub_news(pk_session *s, const pk_hub_news *n)
 	if (strcmp(n->outcome, "paid") != 0) {
 		/* Nothing else closes a sale here: a person reads the hub's report. */
 		pk_log_event(s->log, PK_LOG_WARNING, "hub_news",
-			     "news_id=%lld ctid=%s outcome=%s result=ignored", (long long)n->id,
-			     ctid, log_word(n->outcome, q, sizeof q));
+			     "news_id=%lld sale_id=%lld ctid=%s outcome=%s result=ignored",
+			     (long long)n->id, (long long)n->sale_id, ctid,
+			     log_word(n->outcome, q, sizeof q));
 		hub_cursor_store(s, n->id);
 		return;
 	}
 	pk_flow_pb what;
 	pk_error err;
-	if (pk_flow_postback_paid(s->flow, n->ctid, n->transaction_id,
-				  n->has_amount ? n->amount : -1, n->currency, &what, &err) < 0) {
+	if (pk_flow_postback_paid_sale(s->flow, n->sale_id, n->ctid, n->transaction_id,
+				       n->has_amount ? n->amount : -1, n->currency, &what,
+				       &err) < 0) {
 		s->hub_news_failed = true;
-		pk_log_event(s->log, PK_LOG_ERR, "hub_news_failed", "news_id=%lld ctid=%s message=%s",
-			     (long long)n->id, ctid, pk_log_quote(err.msg, q, sizeof q));
+		pk_log_event(s->log, PK_LOG_ERR, "hub_news_failed",
+			     "news_id=%lld sale_id=%lld ctid=%s message=%s", (long long)n->id,
+			     (long long)n->sale_id, ctid, pk_log_quote(err.msg, q, sizeof q));
 		return;
 	}
 	char amount[32] = "?";
@@ -79,9 +84,10 @@ static void hub_news(pk_session *s, const pk_hub_news *n)
 	pk_log_event(s->log, what == PK_FLOW_PB_PAID || what == PK_FLOW_PB_ALREADY_PAID
 				     ? PK_LOG_NOTICE
 				     : PK_LOG_WARNING,
-		     "hub_news", "news_id=%lld ctid=%s outcome=paid result=%s transaction_id=%s "
-		     "amount_minor=%s currency=%s",
-		     (long long)n->id, ctid, pk_flow_pb_name(what), txid, amount,
+		     "hub_news", "news_id=%lld sale_id=%lld ctid=%s outcome=paid result=%s "
+		     "transaction_id=%s amount_minor=%s currency=%s",
+		     (long long)n->id, (long long)n->sale_id, ctid, pk_flow_pb_name(what), txid,
+		     amount,
 		     log_word(n->currency, q, sizeof q));
 	hub_cursor_store(s, n->id);
 }

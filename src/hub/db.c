@@ -31,10 +31,14 @@ static const struct migration {
 	  " created_at timestamptz NOT NULL DEFAULT now(),"
 	  " token_issued_at timestamptz NOT NULL DEFAULT now(),"
 	  " UNIQUE (shop, counter));"
-	  /* The hub's view of each sale: its kiosk's last word. */
+	  /* The hub's view of each sale: its kiosk's last word.  A sale is
+	   * its kiosk's journal row (kiosk_sale_id, sent in every event), not
+	   * its ctid: a corrected Wavepay ID gives the sale a new ctid, and
+	   * custom_transaction_id follows it (the latest event's). */
 	  "CREATE TABLE sales ("
 	  " id bigserial PRIMARY KEY,"
 	  " kiosk_id bigint NOT NULL REFERENCES kiosks (id),"
+	  " kiosk_sale_id bigint NOT NULL,"
 	  " custom_transaction_id text NOT NULL,"
 	  " method text NOT NULL,"
 	  " currency text NOT NULL,"
@@ -48,16 +52,25 @@ static const struct migration {
 	  " created_at timestamptz NOT NULL,"
 	  " updated_at timestamptz NOT NULL,"
 	  " paid_at timestamptz,"
-	  " UNIQUE (kiosk_id, custom_transaction_id));"
+	  " UNIQUE (kiosk_id, kiosk_sale_id));"
 	  "CREATE INDEX sales_ctid ON sales (custom_transaction_id);"
 	  "CREATE INDEX sales_label ON sales (label);"
 	  "CREATE INDEX sales_txid ON sales"
 	  " ((CASE WHEN method = 'wavepay' THEN key1 ELSE order_id END));"
 	  "CREATE INDEX sales_created ON sales (created_at);"
+	  /* Every ctid a sale's events have carried (the current one too): a
+	   * postback for an earlier attempt's ctid still finds its sale. */
+	  "CREATE TABLE sale_ctids ("
+	  " sale_id bigint NOT NULL REFERENCES sales (id),"
+	  " custom_transaction_id text NOT NULL,"
+	  " first_seq bigint NOT NULL,"
+	  " PRIMARY KEY (sale_id, custom_transaction_id));"
+	  "CREATE INDEX sale_ctids_ctid ON sale_ctids (custom_transaction_id);"
 	  /* The kiosks' journal outboxes, each event once. */
 	  "CREATE TABLE kiosk_events ("
 	  " kiosk_id bigint NOT NULL REFERENCES kiosks (id),"
 	  " seq bigint NOT NULL,"
+	  " kiosk_sale_id bigint NOT NULL,"
 	  " custom_transaction_id text NOT NULL,"
 	  " from_state text NOT NULL,"
 	  " to_state text NOT NULL,"
@@ -97,7 +110,9 @@ static const struct migration {
 	  " UNIQUE (postback_id, idx));"
 	  "CREATE INDEX postback_txs_value ON postback_txs (match_value);"
 	  "CREATE INDEX postback_txs_sale ON postback_txs (sale_id);"
-	  /* What a kiosk is told: a sale closed by a postback, at most once. */
+	  /* What a kiosk is told: a sale closed by a postback, at most once
+	   * (custom_transaction_id: the sale's when it was written; the news
+	   * answer sends the sale's current one and its kiosk_sale_id). */
 	  "CREATE TABLE news ("
 	  " id bigserial PRIMARY KEY,"
 	  " kiosk_id bigint NOT NULL REFERENCES kiosks (id),"

@@ -63,15 +63,31 @@ int pk_hub_match_lock(PGconn *c, const char *const *values, size_t n, pk_error *
 	return rc;
 }
 
+/* Where a sale's values of field f are: the ctid has every value the
+ * sale's events carried (table sale_ctids: a corrected Wavepay ID gives
+ * the sale a new ctid, and a postback for the earlier attempt's ctid still
+ * finds it); the other fields are the sale's current columns. */
+static bool from_sale_ctids(pk_hub_match_field f)
+{
+	return f == PK_MATCH_PLUGIN_CUSTOM_ORDER_ID;
+}
+
 /* The candidates: at most two sales with the value (two = several). */
 static int find_sales(PGconn *c, pk_hub_match_field f, const char *value, PGresult **out,
 		      pk_error *err)
 {
 	char sql[512];
-	snprintf(sql, sizeof sql,
-		 "SELECT s.id, s.kiosk_id, s.outcome, s.amount, s.currency FROM sales s"
-		 " WHERE %s = $1 ORDER BY s.id LIMIT 2",
-		 pk_hub_match_field_sql(f));
+	if (from_sale_ctids(f))
+		snprintf(sql, sizeof sql, "%s",
+			 "SELECT s.id, s.kiosk_id, s.outcome, s.amount, s.currency FROM sales s"
+			 " WHERE s.id IN (SELECT c.sale_id FROM sale_ctids c"
+			 "  WHERE c.custom_transaction_id = $1)"
+			 " ORDER BY s.id LIMIT 2");
+	else
+		snprintf(sql, sizeof sql,
+			 "SELECT s.id, s.kiosk_id, s.outcome, s.amount, s.currency FROM sales s"
+			 " WHERE %s = $1 ORDER BY s.id LIMIT 2",
+			 pk_hub_match_field_sql(f));
 	const char *params[] = { value };
 	*out = pk_hub_exec(c, err, sql, 1, params);
 	return *out ? 0 : -1;
@@ -196,9 +212,14 @@ int pk_hub_rematch_sales(PGconn *c, pk_hub_match_field f, const int64_t *sale_id
 				      (long long)sale_ids[i]);
 	snprintf(ids + o, cap - o, "}");
 	char sql[512];
-	snprintf(sql, sizeof sql,
-		 "SELECT DISTINCT %s FROM sales s WHERE s.id = ANY($1::bigint[]) AND %s <> ''",
-		 pk_hub_match_field_sql(f), pk_hub_match_field_sql(f));
+	if (from_sale_ctids(f))
+		snprintf(sql, sizeof sql, "%s",
+			 "SELECT DISTINCT c.custom_transaction_id FROM sale_ctids c"
+			 " WHERE c.sale_id = ANY($1::bigint[]) AND c.custom_transaction_id <> ''");
+	else
+		snprintf(sql, sizeof sql,
+			 "SELECT DISTINCT %s FROM sales s WHERE s.id = ANY($1::bigint[]) AND %s <> ''",
+			 pk_hub_match_field_sql(f), pk_hub_match_field_sql(f));
 	const char *p1[] = { ids };
 	PGresult *vals = pk_hub_exec(c, err, sql, 1, p1);
 	free(ids);

@@ -263,6 +263,7 @@ static enum MHD_Result on_news(pk_hub_server *s, struct MHD_Connection *conn)
 	for (size_t i = 0; i < n; i++) {
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddNumberToObject(e, "id", (double)news[i].id);
+		cJSON_AddNumberToObject(e, "sale_id", (double)news[i].sale_id);
 		cJSON_AddStringToObject(e, "ctid", news[i].ctid);
 		cJSON_AddStringToObject(e, "order_id", news[i].order_id);
 		cJSON_AddStringToObject(e, "outcome", news[i].outcome);

@@ -390,6 +390,7 @@ static int parse_event(const cJSON *e, size_t i, pk_hub_event *ev, pk_error *err
 	    get_str(e, "outcome", true, outcome, sizeof outcome, i, "", err) != 0 ||
 	    get_int(e, "at", true, 0, &ev->at, i, "", err) != 0 ||
 	    get_str(e, "note", false, ev->note, sizeof ev->note, i, "", err) != 0 ||
+	    get_int(sale, "id", true, 1, &ev->sale_id, i, "sale.", err) != 0 ||
 	    get_str(sale, "ctid", true, ev->ctid, sizeof ev->ctid, i, "sale.", err) != 0 ||
 	    get_str(sale, "order_id", false, ev->order_id, sizeof ev->order_id, i, "sale.",
 		    err) != 0 ||
@@ -458,6 +459,15 @@ struct ev_ctx {
 	int64_t acked;
 };
 
+/* Note a changed sale once. */
+static void note_changed(struct ev_ctx *x, size_t *n, int64_t id)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (x->changed[k] == id)
+			return;
+	x->changed[(*n)++] = id;
+}
+
 static int ev_tx(PGconn *c, void *arg, pk_error *err)
 {
 	struct ev_ctx *x = arg;
@@ -466,9 +476,10 @@ static int ev_tx(PGconn *c, void *arg, pk_error *err)
 	pk_hub_num_of(&kiosk, x->kiosk_id);
 	for (size_t i = 0; i < x->n; i++) {
 		const pk_hub_event *e = &x->events[i];
-		pk_hub_num seq, at, amount, created;
+		pk_hub_num seq, sale, at, amount, created;
 		const char *ep[] = { kiosk.s,
 				     pk_hub_num_of(&seq, e->seq),
+				     pk_hub_num_of(&sale, e->sale_id),
 				     e->ctid,
 				     e->from,
 				     e->to,
@@ -477,17 +488,21 @@ static int ev_tx(PGconn *c, void *arg, pk_error *err)
 				     e->note };
 		PGresult *r = pk_hub_exec(
 			c, err,
-			"INSERT INTO kiosk_events (kiosk_id, seq, custom_transaction_id, from_state, to_state, outcome,"
-			" at, note) VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7::bigint), $8)"
+			"INSERT INTO kiosk_events (kiosk_id, seq, kiosk_sale_id, custom_transaction_id,"
+			" from_state, to_state, outcome, at, note)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8::bigint), $9)"
 			" ON CONFLICT (kiosk_id, seq) DO NOTHING RETURNING seq",
-			8, ep);
+			9, ep);
 		if (!r)
 			return -1;
 		bool fresh = PQntuples(r) == 1;
 		PQclear(r);
 		if (!fresh)
 			continue; /* stored before: a re-sent event */
+		/* The sale is (kiosk, sale id); the latest event (highest seq)
+		 * says what it is now, its ctid included. */
 		const char *sp[] = { kiosk.s,
+				     sale.s,
 				     e->ctid,
 				     e->method,
 				     e->currency,
@@ -503,12 +518,14 @@ static int ev_tx(PGconn *c, void *arg, pk_error *err)
 				     pk_hub_outcome_name(PK_HUB_OUTCOME_PAID) };
 		r = pk_hub_exec(
 			c, err,
-			"INSERT INTO sales AS s (kiosk_id, custom_transaction_id, method, currency, amount, label,"
-			" order_id, key1, state, outcome, last_seq, created_at, updated_at, paid_at)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-			" to_timestamp($12::bigint), to_timestamp($13::bigint),"
-			" CASE WHEN $10 = $14 THEN to_timestamp($13::bigint) END)"
-			" ON CONFLICT (kiosk_id, custom_transaction_id) DO UPDATE SET"
+			"INSERT INTO sales AS s (kiosk_id, kiosk_sale_id, custom_transaction_id, method,"
+			" currency, amount, label, order_id, key1, state, outcome, last_seq, created_at,"
+			" updated_at, paid_at)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+			" to_timestamp($13::bigint), to_timestamp($14::bigint),"
+			" CASE WHEN $11 = $15 THEN to_timestamp($14::bigint) END)"
+			" ON CONFLICT (kiosk_id, kiosk_sale_id) DO UPDATE SET"
+			" custom_transaction_id = excluded.custom_transaction_id,"
 			" method = excluded.method, currency = excluded.currency,"
 			" amount = excluded.amount, label = excluded.label,"
 			" order_id = CASE WHEN excluded.order_id <> '' THEN excluded.order_id"
@@ -518,17 +535,24 @@ static int ev_tx(PGconn *c, void *arg, pk_error *err)
 			" last_seq = excluded.last_seq, updated_at = excluded.updated_at,"
 			" paid_at = coalesce(s.paid_at, excluded.paid_at)"
 			" WHERE s.last_seq < excluded.last_seq RETURNING id",
-			14, sp);
+			15, sp);
 		if (!r)
 			return -1;
-		if (PQntuples(r) == 1) {
-			int64_t id = pk_hub_get_i64(r, 0, 0);
-			bool dup = false;
-			for (size_t k = 0; k < nchanged && !dup; k++)
-				dup = x->changed[k] == id;
-			if (!dup)
-				x->changed[nchanged++] = id;
-		}
+		if (PQntuples(r) == 1)
+			note_changed(x, &nchanged, pk_hub_get_i64(r, 0, 0));
+		PQclear(r);
+		/* Every ctid the sale has had stays findable (an earlier event
+		 * arriving late brings its ctid too). */
+		const char *cp[] = { kiosk.s, sale.s, e->ctid, seq.s };
+		r = pk_hub_exec(c, err,
+				"INSERT INTO sale_ctids (sale_id, custom_transaction_id, first_seq)"
+				" SELECT id, $3, $4 FROM sales WHERE kiosk_id = $1 AND kiosk_sale_id = $2"
+				" ON CONFLICT (sale_id, custom_transaction_id) DO NOTHING RETURNING sale_id",
+				4, cp);
+		if (!r)
+			return -1;
+		if (PQntuples(r) == 1)
+			note_changed(x, &nchanged, pk_hub_get_i64(r, 0, 0));
 		PQclear(r);
 	}
 	if (pk_hub_rematch_sales(c, x->cfg->match_field, x->changed, nchanged, err) < 0)
@@ -579,10 +603,12 @@ static int news_tx(PGconn *c, void *arg, pk_error *err)
 	const char *params[] = { pk_hub_num_of(&kiosk, x->kiosk_id),
 				 pk_hub_num_of(&after, x->after),
 				 pk_hub_num_of(&limit, PK_HUB_NEWS_BATCH) };
+	/* the sale as it is now: its kiosk's id for it, its current ctid */
 	PGresult *r = pk_hub_exec(c, err,
-				  "SELECT id, custom_transaction_id, order_id, outcome, amount, currency, transaction_id,"
-				  " extract(epoch FROM at)::bigint FROM news"
-				  " WHERE kiosk_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+				  "SELECT n.id, s.custom_transaction_id, n.order_id, n.outcome, n.amount,"
+				  " n.currency, n.transaction_id, extract(epoch FROM n.at)::bigint,"
+				  " s.kiosk_sale_id FROM news n JOIN sales s ON s.id = n.sale_id"
+				  " WHERE n.kiosk_id = $1 AND n.id > $2 ORDER BY n.id LIMIT $3",
 				  3, params);
 	if (!r)
 		return -1;
@@ -596,6 +622,7 @@ static int news_tx(PGconn *c, void *arg, pk_error *err)
 		copy_col(n->currency, sizeof n->currency, r, i, 5);
 		copy_col(n->transaction_id, sizeof n->transaction_id, r, i, 6);
 		n->at = pk_hub_get_i64(r, i, 7);
+		n->sale_id = pk_hub_get_i64(r, i, 8);
 	}
 	PQclear(r);
 	return 0;

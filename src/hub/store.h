@@ -50,7 +50,9 @@ typedef struct pk_hub_event {
 	pk_hub_outcome outcome;
 	int64_t at;
 	char note[1024];
-	/* the sale */
+	/* the sale: sale_id (the kiosk journal's sales.id) is its identity at
+	 * the hub; ctid and the rest are as the sale is now */
+	int64_t sale_id;
 	char ctid[PK_LABEL_MAX + 1];
 	char order_id[257];
 	char method[16];
@@ -68,7 +70,9 @@ int pk_hub_events_parse(const char *body, size_t len, pk_hub_event **events, siz
 			pk_error *err);
 
 /* Store them (each (kiosk, seq) once), update the hub's view of their
- * sales, and match again the postbacks of the sales that changed.
+ * sales (one row per (kiosk, sale_id): a later event's ctid replaces the
+ * row's, every ctid seen stays in sale_ctids), and match again the
+ * postbacks of the sales that changed or gained a ctid.
  * *acked: the highest seq stored for the kiosk. */
 int pk_hub_store_events(pk_hub_db *db, const pk_hub_config *cfg, int64_t kiosk_id,
 			const pk_hub_event *events, size_t n, int64_t *acked, pk_error *err);
@@ -77,7 +81,8 @@ int pk_hub_store_events(pk_hub_db *db, const pk_hub_config *cfg, int64_t kiosk_i
 
 typedef struct pk_hub_news {
 	int64_t id;
-	char ctid[PK_LABEL_MAX + 1];
+	int64_t sale_id;               /* the kiosk journal's sales.id */
+	char ctid[PK_LABEL_MAX + 1];   /* the sale's current ctid */
 	char order_id[257];
 	char outcome[16];
 	int64_t amount;

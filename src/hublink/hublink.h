@@ -51,7 +51,8 @@ typedef struct pk_hublink_options {
 /* What the hub said about one of this kiosk's sales. */
 typedef struct pk_hub_news {
 	int64_t id;
-	char ctid[PK_CTID_MAX + 1];
+	int64_t sale_id;           /* the journal's sales.id; 0: the hub did not say */
+	char ctid[PK_CTID_MAX + 1]; /* the sale's ctid as the hub last heard it */
 	char order_id[257];
 	char outcome[32];          /* "paid" ... (the hub's stable outcome names) */
 	bool has_amount;

@@ -26,6 +26,7 @@ static cJSON *event_json(const pk_outbox_event *e)
 		  cJSON_AddStringToObject(o, "outcome",
 					  pk_outcome_name(pk_state_outcome(e->to))) &&
 		  add_int(o, "at", (int64_t)e->at) && cJSON_AddStringToObject(o, "note", e->note) &&
+		  add_int(sale, "id", e->sale_id) &&
 		  cJSON_AddStringToObject(sale, "ctid", e->ctid) &&
 		  cJSON_AddStringToObject(sale, "order_id", e->order_id) &&
 		  cJSON_AddStringToObject(sale, "method", pk_method_name(e->method)) &&
@@ -135,6 +136,10 @@ static int read_item(const cJSON *o, pk_hub_news *n, pk_error *err)
 	memset(n, 0, sizeof *n);
 	if (!cJSON_IsObject(o) || !whole(cJSON_GetObjectItemCaseSensitive(o, "id"), 1, &n->id))
 		return pk_error_set(err, PK_ERR_BAD_SHAPE, "a news item has no id");
+	const cJSON *sale_id = cJSON_GetObjectItemCaseSensitive(o, "sale_id");
+	if (sale_id && !whole(sale_id, 1, &n->sale_id))
+		return pk_error_set(err, PK_ERR_BAD_SHAPE, "news %lld has no usable sale_id",
+				    (long long)n->id);
 	if (!take_str(o, "ctid", n->ctid, sizeof n->ctid) || !n->ctid[0])
 		return pk_error_set(err, PK_ERR_BAD_SHAPE, "news %lld has no usable ctid",
 				    (long long)n->id);

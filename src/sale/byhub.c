@@ -52,13 +52,42 @@ static pk_flow_pb decide(const pk_sale *s, int64_t amount, const char *currency)
 	return PK_FLOW_PB_PAID;
 }
 
+/* The sale the news is about: by its journal id when the hub gave one
+ * (its ctid may have changed since), else by ctid.  *found false: none. */
+static int find_sale(pk_flow *f, int64_t sale_id, const char *ctid, pk_sale *s, bool *found,
+		     pk_error *err)
+{
+	*found = false;
+	if (sale_id > 0) {
+		pk_error gerr;
+		if (pk_journal_get(f->journal, sale_id, s, &gerr) == 0) {
+			*found = true;
+			return 0;
+		}
+		pk_sale_clear(s);
+		if (gerr.kind != PK_ERR_INVALID) { /* INVALID: not in this journal */
+			if (err)
+				*err = gerr;
+			return -1;
+		}
+	}
+	return pk_journal_find_ctid(f->journal, ctid, s, found, err);
+}
+
 int pk_flow_postback_paid(pk_flow *f, const char *ctid, const char *transaction_id,
 			  int64_t amount, const char *currency, pk_flow_pb *what, pk_error *err)
+{
+	return pk_flow_postback_paid_sale(f, 0, ctid, transaction_id, amount, currency, what, err);
+}
+
+int pk_flow_postback_paid_sale(pk_flow *f, int64_t sale_id, const char *ctid,
+			       const char *transaction_id, int64_t amount, const char *currency,
+			       pk_flow_pb *what, pk_error *err)
 {
 	*what = PK_FLOW_PB_UNKNOWN_SALE;
 	pk_sale s;
 	bool found;
-	if (pk_journal_find_ctid(f->journal, ctid, &s, &found, err) < 0)
+	if (find_sale(f, sale_id, ctid, &s, &found, err) < 0)
 		return -1;
 	if (!found)
 		return 0;

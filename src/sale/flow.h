@@ -165,7 +165,7 @@ typedef enum pk_flow_pb {
 	                             (the hub reports the mismatch to a person) */
 	PK_FLOW_PB_NOT_SHOWN,     /* being set up (no QR or wallet shown yet): left as it is */
 	PK_FLOW_PB_MISMATCH,      /* open, but another amount or currency: left open */
-	PK_FLOW_PB_UNKNOWN_SALE,  /* no sale has this ctid */
+	PK_FLOW_PB_UNKNOWN_SALE,  /* no sale has this id or ctid */
 	PK_FLOW_PB__COUNT
 } pk_flow_pb;
 /* Stable name for logs: "paid", "already_paid", "final", "not_shown",
@@ -183,6 +183,14 @@ const char *pk_flow_pb_name(pk_flow_pb r);
  * journal cannot be read or written (err). */
 int pk_flow_postback_paid(pk_flow *f, const char *ctid, const char *transaction_id,
 			  int64_t amount, const char *currency, pk_flow_pb *what, pk_error *err);
+/* The same for the sale the hub names by its journal id (sale_id, the
+ * sales.id its events carried), whatever its ctid is now: a corrected
+ * Wavepay ID gives the sale a new ctid, and news about the earlier one
+ * still pays the right sale.  sale_id 0 (an older hub), or an id this
+ * journal does not have: the sale is looked up by ctid. */
+int pk_flow_postback_paid_sale(pk_flow *f, int64_t sale_id, const char *ctid,
+			       const char *transaction_id, int64_t amount, const char *currency,
+			       pk_flow_pb *what, pk_error *err);
 
 /* Training: ask the sandbox to settle the active UPI order. */
 int pk_flow_training_settle(pk_flow *f, bool paid, pk_error *err);

@@ -38,7 +38,7 @@
 #                             the same in the background, then its answer
 #   hub_auth SHOP COUNTER     the counter's curl header file
 #   ev_make FILE [--ctid C] [--method M] [--currency C] [--amount MINOR]
-#           [--order-id O] [--key1 K] [--label L] [--created EPOCH]
+#           [--order-id O] [--key1 K] [--label L] [--created EPOCH] [--sale-id N]
 #           SEQ:FROM:TO:OUTCOME[:NOTE]...
 #                             a POST /kiosk/events body (one sale)
 #   hub_news_bg NAME AUTH_FILE AFTER WAIT; news_wait SECONDS
@@ -326,13 +326,13 @@ event_rows() { hub_sql "select count(*) from kiosk_events"; }
 
 # ev_make FILE [--ctid C] [--method upi|wavepay] [--currency INR|MMK]
 #         [--amount MINOR] [--order-id O] [--key1 K] [--label L]
-#         [--created EPOCH] SEQ:FROM:TO:OUTCOME[:NOTE]...
+#         [--created EPOCH] [--sale-id N] SEQ:FROM:TO:OUTCOME[:NOTE]...
 # The body of POST /kiosk/events (docs/HUB.md): one sale, these events.
 ev_make() {
 	local out=$1
 	shift
 	python3 - "$out" "$@" <<'PY' || fail "ev_make failed"
-import argparse, json, time
+import argparse, json, time, zlib
 ap = argparse.ArgumentParser()
 ap.add_argument("out")
 ap.add_argument("--ctid", default="")
@@ -343,9 +343,13 @@ ap.add_argument("--order-id", default="")
 ap.add_argument("--key1", default="")
 ap.add_argument("--label", default="till-7")
 ap.add_argument("--created", type=int, default=int(time.time()) - 60)
+ap.add_argument("--sale-id", type=int, default=0)
 ap.add_argument("events", nargs="+")
 a = ap.parse_args()
-sale = {"ctid": a.ctid, "order_id": a.order_id, "method": a.method, "currency": a.currency,
+# the kiosk journal's sales.id, the sale's identity at the hub; by default
+# one per ctid (a number made from it)
+sale_id = a.sale_id or zlib.crc32(a.ctid.encode("utf-8")) + 1
+sale = {"id": sale_id, "ctid": a.ctid, "order_id": a.order_id, "method": a.method, "currency": a.currency,
         "amount": a.amount, "label": a.label, "key1": a.key1, "created_at": a.created}
 evs = []
 for i, e in enumerate(a.events):

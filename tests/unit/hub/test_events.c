@@ -1,7 +1,8 @@
 /* What a kiosk sends to POST /kiosk/events (docs/HUB.md): a complete
  * batch is read field by field; anything malformed refuses the whole batch
  * with a message naming the event and the field, so a kiosk's bug is seen
- * and nothing half-stored. */
+ * and nothing half-stored.  The sale's journal id (sale.id) is its identity
+ * at the hub: an event without it (an older kiosk) is refused by name. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +15,7 @@
 
 #include "hub/store.h"
 
-#define SALE_A "\"sale\":{\"ctid\":\"shop12-c1-20251130-abc\",\"order_id\":\"029391c747902d94\"," \
+#define SALE_A "\"sale\":{\"id\":41,\"ctid\":\"shop12-c1-20251130-abc\",\"order_id\":\"029391c747902d94\"," \
 	       "\"method\":\"upi\",\"currency\":\"INR\",\"amount\":10050,\"label\":\"payer-7\"," \
 	       "\"key1\":\"\",\"created_at\":1764469900}"
 
@@ -31,7 +32,7 @@ static void test_batch(void **state)
 		"{\"events\":[{\"seq\":12,\"from\":\"awaiting_payment\",\"to\":\"paid\","
 		"\"outcome\":\"paid\",\"at\":1764470000,\"note\":\"by postback\"," SALE_A "},"
 		"{\"seq\":13,\"to\":\"awaiting_txid\",\"outcome\":\"not_known\",\"at\":1764470001,"
-		"\"sale\":{\"ctid\":\"w-1\",\"method\":\"wavepay\",\"currency\":\"MMK\","
+		"\"sale\":{\"id\":42,\"ctid\":\"w-1\",\"method\":\"wavepay\",\"currency\":\"MMK\","
 		"\"amount\":5000}}]}";
 	pk_hub_event *ev;
 	size_t n;
@@ -44,6 +45,7 @@ static void test_batch(void **state)
 	assert_int_equal(ev[0].outcome, PK_HUB_OUTCOME_PAID);
 	assert_int_equal(ev[0].at, 1764470000);
 	assert_string_equal(ev[0].note, "by postback");
+	assert_int_equal(ev[0].sale_id, 41);
 	assert_string_equal(ev[0].ctid, "shop12-c1-20251130-abc");
 	assert_string_equal(ev[0].order_id, "029391c747902d94");
 	assert_string_equal(ev[0].method, "upi");
@@ -53,6 +55,7 @@ static void test_batch(void **state)
 	assert_int_equal(ev[0].created_at, 1764469900);
 	/* optional fields: empty, and created_at defaults to the event's time */
 	assert_int_equal(ev[1].outcome, PK_HUB_OUTCOME_NOT_KNOWN);
+	assert_int_equal(ev[1].sale_id, 42);
 	assert_string_equal(ev[1].from, "");
 	assert_string_equal(ev[1].order_id, "");
 	assert_int_equal(ev[1].created_at, 1764470001);
@@ -100,22 +103,34 @@ static void test_refused(void **state)
 	expect_refused(EV("{\"seq\":2,\"to\":\"paid\",\"outcome\":\"paid\",\"at\":1}"),
 		       "events[1].sale: missing");
 	expect_refused(EV("{\"seq\":2,\"to\":\"paid\",\"outcome\":\"paid\",\"at\":1,\"sale\":"
-			  "{\"method\":\"upi\",\"currency\":\"INR\",\"amount\":1}}"),
+			  "{\"id\":7,\"method\":\"upi\",\"currency\":\"INR\",\"amount\":1}}"),
 		       "events[1].sale.ctid: missing");
+	/* an older kiosk: no sale.id, its sales could not keep one identity */
 	expect_refused(EV("{\"seq\":2,\"to\":\"paid\",\"outcome\":\"paid\",\"at\":1,\"sale\":"
-			  "{\"ctid\":\"\",\"method\":\"upi\",\"currency\":\"INR\",\"amount\":1}}"),
+			  "{\"ctid\":\"x\",\"method\":\"upi\",\"currency\":\"INR\",\"amount\":1}}"),
+		       "events[1].sale.id: missing");
+	expect_refused(EV("{\"seq\":2,\"to\":\"paid\",\"outcome\":\"paid\",\"at\":1,\"sale\":"
+			  "{\"id\":0,\"ctid\":\"x\",\"method\":\"upi\",\"currency\":\"INR\","
+			  "\"amount\":1}}"),
+		       "events[1].sale.id: must be a whole number");
+	expect_refused(EV("{\"seq\":2,\"to\":\"paid\",\"outcome\":\"paid\",\"at\":1,\"sale\":"
+			  "{\"id\":\"7\",\"ctid\":\"x\",\"method\":\"upi\",\"currency\":\"INR\","
+			  "\"amount\":1}}"),
+		       "events[1].sale.id: must be a whole number");
+	expect_refused(EV("{\"seq\":2,\"to\":\"paid\",\"outcome\":\"paid\",\"at\":1,\"sale\":"
+			  "{\"id\":7,\"ctid\":\"\",\"method\":\"upi\",\"currency\":\"INR\",\"amount\":1}}"),
 		       "events[1].sale.ctid: empty");
 	expect_refused(EV("{\"seq\":2,\"to\":\"paid\",\"outcome\":\"paid\",\"at\":1,\"sale\":"
-			  "{\"ctid\":\"x\",\"method\":\"upi\",\"currency\":\"INR\",\"amount\":-1}}"),
+			  "{\"id\":7,\"ctid\":\"x\",\"method\":\"upi\",\"currency\":\"INR\",\"amount\":-1}}"),
 		       "events[1].sale.amount");
 	expect_refused(EV("{\"seq\":2,\"to\":\"paid\",\"outcome\":\"paid\",\"at\":1,\"sale\":"
-			  "{\"ctid\":\"x\",\"method\":\"upi\",\"currency\":\"INR\",\"amount\":100.5}}"),
+			  "{\"id\":7,\"ctid\":\"x\",\"method\":\"upi\",\"currency\":\"INR\",\"amount\":100.5}}"),
 		       "events[1].sale.amount: must be a whole number");
 	expect_refused(EV("{\"seq\":2,\"to\":\"paid\",\"outcome\":\"paid\",\"at\":1,\"sale\":"
-			  "{\"ctid\":\"x\",\"method\":\"upi\",\"currency\":\"INRRRRRR\",\"amount\":1}}"),
+			  "{\"id\":7,\"ctid\":\"x\",\"method\":\"upi\",\"currency\":\"INRRRRRR\",\"amount\":1}}"),
 		       "events[1].sale.currency: too long");
 	expect_refused(EV("{\"seq\":2,\"to\":\"paid\",\"outcome\":\"paid\",\"at\":1,\"sale\":"
-			  "{\"ctid\":\"\xff\",\"method\":\"upi\",\"currency\":\"INR\",\"amount\":1}}"),
+			  "{\"id\":7,\"ctid\":\"\xff\",\"method\":\"upi\",\"currency\":\"INR\",\"amount\":1}}"),
 		       "events[1].sale.ctid: not UTF-8");
 #undef EV
 }

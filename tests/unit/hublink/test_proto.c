@@ -72,6 +72,9 @@ static void test_events_body(void **state)
 	assert_int_equal((int64_t)num(e, "at"), 1764470000);
 	assert_string_equal(str(e, "note"), "status \"success\"\n");
 	const cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "sale");
+	/* the journal's sales.id: the sale's identity at the hub, whatever its
+	 * ctid becomes */
+	assert_int_equal((int64_t)num(s, "id"), 3);
 	assert_string_equal(str(s, "ctid"), "shop-1-20251130-abc");
 	assert_string_equal(str(s, "order_id"), "ORD-1");
 	assert_string_equal(str(s, "method"), "upi");
@@ -83,6 +86,7 @@ static void test_events_body(void **state)
 	e = cJSON_GetArrayItem(arr, 1);
 	assert_string_equal(str(e, "outcome"), "none");
 	s = cJSON_GetObjectItemCaseSensitive(e, "sale");
+	assert_int_equal((int64_t)num(s, "id"), 3);
 	assert_string_equal(str(s, "method"), "wavepay");
 	assert_string_equal(str(s, "currency"), "MMK");
 	assert_string_equal(str(s, "key1"), "1234567890");
@@ -129,7 +133,8 @@ static void test_news(void **state)
 {
 	(void)state;
 	const char *body =
-		"{\"news\":[{\"id\":7,\"ctid\":\"k-1\",\"order_id\":\"O1\",\"outcome\":\"paid\","
+		"{\"news\":[{\"id\":7,\"sale_id\":31,\"ctid\":\"k-1\",\"order_id\":\"O1\","
+		"\"outcome\":\"paid\","
 		"\"amount\":10050,\"currency\":\"INR\",\"transaction_id\":\"UTR 12\\u001b[31m\","
 		"\"at\":1764470001},{\"id\":9,\"ctid\":\"k-2\",\"outcome\":\"paid\"}],\"next\":9}";
 	pk_hub_news *items;
@@ -140,6 +145,7 @@ static void test_news(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(next, 9);
 	assert_int_equal(items[0].id, 7);
+	assert_int_equal(items[0].sale_id, 31);
 	assert_string_equal(items[0].ctid, "k-1");
 	assert_string_equal(items[0].order_id, "O1");
 	assert_string_equal(items[0].outcome, "paid");
@@ -149,6 +155,8 @@ static void test_news(void **state)
 	/* printable ASCII only: it goes into the journal's note and the log */
 	assert_string_equal(items[0].transaction_id, "UTR12[31m");
 	assert_int_equal(items[0].at, 1764470001);
+	/* no sale_id (an older hub): 0, the sale is found by ctid */
+	assert_int_equal(items[1].sale_id, 0);
 	assert_false(items[1].has_amount);
 	assert_string_equal(items[1].currency, "");
 	free(items);
@@ -173,6 +181,11 @@ static void test_news(void **state)
 		"{\"news\":[{\"id\":1,\"outcome\":\"paid\"}],\"next\":1}",
 		"{\"news\":[{\"id\":1,\"ctid\":\"\",\"outcome\":\"paid\"}],\"next\":1}",
 		"{\"news\":[{\"id\":1,\"ctid\":\"k\"}],\"next\":1}",
+		"{\"news\":[{\"id\":1,\"sale_id\":0,\"ctid\":\"k\",\"outcome\":\"paid\"}],\"next\":1}",
+		"{\"news\":[{\"id\":1,\"sale_id\":\"3\",\"ctid\":\"k\",\"outcome\":\"paid\"}],"
+		"\"next\":1}",
+		"{\"news\":[{\"id\":1,\"sale_id\":2.5,\"ctid\":\"k\",\"outcome\":\"paid\"}],"
+		"\"next\":1}",
 		"not json",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

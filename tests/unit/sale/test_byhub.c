@@ -2,8 +2,10 @@
  * (pk_flow_postback_paid), as the cashier and the journal see it: the sale
  * on screen turns Paid as for the gateway's own answer and stops asking;
  * an open sale in the list becomes paid; a final sale, a sale being set up,
- * another amount or currency, or an unknown ctid change nothing.  And the
- * status poll period the hub stretches (pk_flow_set_poll_interval).
+ * another amount or currency, or an unknown ctid change nothing.  The hub
+ * names the sale by its journal id: news about a Wavepay sale whose ID the
+ * cashier corrected (a new ctid) still pays it.  And the status poll
+ * period the hub stretches (pk_flow_set_poll_interval).
  * No network: the gateway is a closed loopback port, answers are crafted. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -371,6 +373,97 @@ static void test_unknown_ctid(void **state)
 	assert_int_equal(pk_journal_state_of(x->f.j, id), PK_SALE_AWAITING_PAYMENT);
 }
 
+/* The cashier corrected a refused Wavepay ID: the sale has a new ctid
+ * (...-a2).  The hub's news names the sale by its journal id and may carry
+ * the earlier ctid (the postback was for the first attempt, or the news
+ * was written before the correction reached the hub): the right sale, the
+ * one on screen, turns paid. */
+static void test_news_by_sale_id_after_ctid_change(void **state)
+{
+	fx *x = *state;
+	pk_error err;
+	int64_t id = SALE_AT(x, PK_METHOD_WAVEPAY, PK_SALE_CREATING, PK_SALE_AWAITING_TXID,
+			     PK_SALE_ACTIVATING, PK_SALE_REFUSED);
+	char first[PK_CTID_MAX + 1], now[PK_CTID_MAX + 1];
+	ctid_of(x, id, first, sizeof first);
+	pk_sale s;
+	assert_int_equal(pk_journal_get(x->f.j, id, &s, &err), 0);
+	flow_activate(x->f.flow, &s);
+	assert_int_equal(pk_flow_submit_key1(x->f.flow, "2234567890", &err), 0);
+	ctid_of(x, id, now, sizeof now);
+	assert_string_not_equal(now, first);
+	assert_string_equal(now + strlen(now) - 3, "-a2");
+	x->h.calls = 0;
+
+	/* by the old ctid alone (what an older hub would send): no sale has it */
+	pk_flow_pb what;
+	assert_int_equal(pk_flow_postback_paid_sale(x->f.flow, 0, first, "UTR-1", 5000, "MMK",
+						    &what, &err),
+			 0);
+	assert_int_equal(what, PK_FLOW_PB_UNKNOWN_SALE);
+	assert_int_equal(pk_journal_state_of(x->f.j, id), PK_SALE_ACTIVATING);
+	assert_int_equal(x->h.calls, 0);
+
+	/* by its id: this sale, whatever ctid came with it */
+	assert_int_equal(pk_flow_postback_paid_sale(x->f.flow, id, first, "UTR-1", 5000, "MMK",
+						    &what, &err),
+			 0);
+	assert_int_equal(what, PK_FLOW_PB_PAID);
+	assert_int_equal(pk_journal_state_of(x->f.j, id), PK_SALE_PAID);
+	pk_flow_view v;
+	pk_flow_view_get(x->f.flow, &v);
+	assert_int_equal(v.sale->id, id);
+	assert_int_equal(v.sale->state, PK_SALE_PAID);
+	assert_false(v.busy);
+	assert_string_equal(v.sale->ctid, now);
+	assert_int_equal(x->h.calls, 1);
+	/* the same news again: already paid, nothing more */
+	assert_int_equal(pk_flow_postback_paid_sale(x->f.flow, id, now, "UTR-1", 5000, "MMK",
+						    &what, &err),
+			 0);
+	assert_int_equal(what, PK_FLOW_PB_ALREADY_PAID);
+	assert_int_equal(x->h.calls, 1);
+}
+
+/* The id decides over the ctid; an id this journal does not have falls
+ * back to the ctid; the id still goes through the same checks. */
+static void test_news_sale_id_rules(void **state)
+{
+	fx *x = *state;
+	pk_error err;
+	pk_flow_pb what;
+	int64_t a = SALE_AT(x, PK_METHOD_UPI, PK_SALE_CREATING, PK_SALE_AWAITING_PAYMENT,
+			    PK_SALE_UNCONFIRMED);
+	int64_t b = SALE_AT(x, PK_METHOD_UPI, PK_SALE_CREATING, PK_SALE_AWAITING_PAYMENT,
+			    PK_SALE_UNCONFIRMED);
+	char ctid_a[PK_CTID_MAX + 1];
+	ctid_of(x, a, ctid_a, sizeof ctid_a);
+	/* id b with a's ctid: b is paid, a stays open */
+	assert_int_equal(pk_flow_postback_paid_sale(x->f.flow, b, ctid_a, "UTR-2", 10000, "INR",
+						    &what, &err),
+			 0);
+	assert_int_equal(what, PK_FLOW_PB_PAID);
+	assert_int_equal(pk_journal_state_of(x->f.j, b), PK_SALE_PAID);
+	assert_int_equal(pk_journal_state_of(x->f.j, a), PK_SALE_UNCONFIRMED);
+	/* another amount by id: left open */
+	assert_int_equal(pk_flow_postback_paid_sale(x->f.flow, a, "", "UTR-3", 9999, "INR", &what,
+						    &err),
+			 0);
+	assert_int_equal(what, PK_FLOW_PB_MISMATCH);
+	assert_int_equal(pk_journal_state_of(x->f.j, a), PK_SALE_UNCONFIRMED);
+	/* an id not in this journal: found by its ctid */
+	assert_int_equal(pk_flow_postback_paid_sale(x->f.flow, 999999, ctid_a, "UTR-3", 10000,
+						    "INR", &what, &err),
+			 0);
+	assert_int_equal(what, PK_FLOW_PB_PAID);
+	assert_int_equal(pk_journal_state_of(x->f.j, a), PK_SALE_PAID);
+	/* neither known: nothing */
+	assert_int_equal(pk_flow_postback_paid_sale(x->f.flow, 999999, "k-nope", "UTR-4", 10000,
+						    "INR", &what, &err),
+			 0);
+	assert_int_equal(what, PK_FLOW_PB_UNKNOWN_SALE);
+}
+
 /* While the hub brings postbacks the status poll may be slower; when it
  * does not, the normal period comes back at once. */
 static void test_poll_interval(void **state)
@@ -413,6 +506,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_final_sales_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_amount_or_currency, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_ctid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_news_by_sale_id_after_ctid_change, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_news_sale_id_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_poll_interval, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
