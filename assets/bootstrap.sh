@@ -17,10 +17,13 @@ jobs=$(nproc 2>/dev/null || echo 2)
 build_pkgs=(build-essential cmake pkg-config gettext
   libncurses-dev libcurl4-openssl-dev libcjson-dev libqrencode-dev
   libsqlite3-dev libmicrohttpd-dev libcmocka-dev libcrypt-dev
-  libharfbuzz-dev libfreetype-dev libssl-dev libpq-dev fonts-sil-padauk fonts-lohit-deva fonts-dejavu-core)
+  libharfbuzz-dev libfreetype-dev libssl-dev libpq-dev libsixel-dev
+  fonts-noto-core fonts-noto-mono fonts-sil-padauk fonts-lohit-deva fonts-dejavu-core)
 test_pkgs=(tmux curl zbar-tools sqlite3 valgrind clang libclang-rt-14-dev
   qrencode python3-qrcode hyperfine time openssl groff-base man-db systemd
-  postgresql-15 lintian python3)
+  postgresql-15 lintian python3
+  cage foot grim tesseract-ocr tesseract-ocr-eng tesseract-ocr-mya tesseract-ocr-hin
+  libharfbuzz-bin libsixel-bin)
 
 say() { printf '== %s\n' "$*" >&2; }
 
