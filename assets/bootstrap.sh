@@ -17,7 +17,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 build_pkgs=(build-essential cmake pkg-config gettext
   libncurses-dev libcurl4-openssl-dev libcjson-dev libqrencode-dev
   libsqlite3-dev libmicrohttpd-dev libcmocka-dev libcrypt-dev
-  libharfbuzz-dev libfreetype-dev libssl-dev libpq-dev libsixel-dev
+  libharfbuzz-dev libfreetype-dev libssl-dev libpq-dev libsixel-dev libfontconfig-dev
   fonts-noto-core fonts-noto-mono fonts-sil-padauk fonts-lohit-deva fonts-dejavu-core)
 test_pkgs=(tmux curl zbar-tools sqlite3 valgrind clang libclang-rt-14-dev
   qrencode python3-qrcode hyperfine time openssl groff-base man-db systemd
