@@ -70,6 +70,17 @@
  *   given, else one of 202 400 404 409 500 502 503 / 500 502 503 504.
  *   Queued faults go before chaos.  {"rate":0} turns chaos off.
  *
+ * POST /_sandbox/postback {"order_id":..}|{"ctid":..}[,"amount":MINOR]
+ *   Queues a deposit postback for a UPI order (by order_id or its ctid) or a
+ *   Wavepay activation (by its ctid) now, built, signed and re-sent like the
+ *   automatic one, without changing the order or activation: a UPI status
+ *   poll keeps answering what it did.  amount: minor units (paise, kyat),
+ *   default the order's amount / the activation's credited deposit, else
+ *   the amount asked.  Every call queues a new postback; a UPI order that
+ *   had one queued this way sends no automatic one when it settles as
+ *   success.  {"status":"ok"}; HTTP 400 a bad body, 404 no such order or
+ *   activation, 409 no --postback-url.
+ *
  * GET /_sandbox/stats  request counts per call, connections, postbacks,
  *   orders, faults_played (queued and chaos), chaos_played.
  *
@@ -77,8 +88,10 @@
  *   (docs/SANDBOX-POSTBACKS.md), oldest first:
  *   {"postbacks":[{"ctid","transaction_id","wallet_type","currency",
  *                  "amount" (minor units),"attempts","delivered":bool,
- *                  "last_http" (0: no HTTP answer yet),"body"}...]}
- *   body is the JSON sent, byte for byte the same on every attempt.
+ *                  "last_http" (0: no HTTP answer yet),"on_demand":bool,
+ *                  "body"}...]}
+ *   body is the JSON sent, byte for byte the same on every attempt;
+ *   on_demand: queued by POST /_sandbox/postback.
  *
  * GET /_sandbox/ledger  the truth about money (amounts in minor units:
  *   paise for INR, kyat for MMK; UPI statuses are settled first as a poll
@@ -114,7 +127,8 @@
 
 typedef enum sb_call {
 	SB_WAVEPAY_CREATE = 0, SB_WAVEPAY_ACTIVATE, SB_UPI_CREATE, SB_UPI_STATUS,
-	SB_SETTLE, SB_FAULT, SB_STATS, SB_LEDGER, SB_CHAOS, SB_POSTBACKS, SB_CALL__COUNT
+	SB_SETTLE, SB_FAULT, SB_STATS, SB_LEDGER, SB_CHAOS, SB_POSTBACKS, SB_POSTBACK_NOW,
+	SB_CALL__COUNT
 } sb_call;
 
 typedef enum sb_fault_mode {
@@ -138,7 +152,8 @@ typedef struct sb_order {
 	int polls_left;          /* processing answers before `outcome` applies; -1 none */
 	char outcome[16];        /* pending outcome after polls_left */
 	time_t created;
-	bool postback_queued;
+	bool postback_queued;    /* a postback was queued (settled, or on demand):
+				    the automatic one is not sent again */
 } sb_order;
 
 typedef struct sb_activation {
@@ -189,6 +204,7 @@ typedef struct sb_postback {
 	long last_http;          /* HTTP status of the last answer; 0 none */
 	time_t next_at;
 	bool delivered;          /* answered 200 {"status":"ok"} */
+	bool on_demand;          /* queued by POST /_sandbox/postback */
 } sb_postback;
 
 typedef struct sb_options {
@@ -247,6 +263,7 @@ typedef struct sb_reply {
 	sb_call call;
 	char order_id[17];
 	char ctid[191];          /* custom_transaction_id of a create/activate, for the log */
+	char answer[16];         /* upi_status: the status answered, for the log ("" none) */
 } sb_reply;
 
 int sb_state_init(sb_state *st);
@@ -267,8 +284,9 @@ char *sb_qr_png_base64(const char *text);
 
 /* Postbacks: a thread that delivers queued ones with backoff. */
 int sb_postback_start(sb_state *st, pthread_t *thread);
-/* Queue pb (st->mu held); takes pb->json (freed here on failure). */
-void sb_postback_queue(sb_state *st, sb_postback *pb);
+/* Queue pb (st->mu held); takes pb->json (freed here on failure).  0, or
+ * -1 out of memory. */
+int sb_postback_queue(sb_state *st, sb_postback *pb);
 
 /* "2025-01-31T12:00:00Z", now: the log's time stamp. */
 void sb_log_stamp(char *buf, size_t len);

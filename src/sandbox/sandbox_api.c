@@ -19,6 +19,7 @@ static const char *const call_names[SB_CALL__COUNT] = {
 	[SB_UPI_CREATE] = "upi_create", [SB_UPI_STATUS] = "upi_status",
 	[SB_SETTLE] = "settle", [SB_FAULT] = "fault", [SB_STATS] = "stats",
 	[SB_LEDGER] = "ledger", [SB_CHAOS] = "chaos", [SB_POSTBACKS] = "postbacks",
+	[SB_POSTBACK_NOW] = "postback",
 };
 
 static const char *const fault_names[SB_FAULT__COUNT] = {
@@ -478,13 +479,14 @@ static char *additional_data(sb_state *st, const char *wallet_type, const char *
 /* A deposit postback (spec 2c: every field of the pages' example), signed
  * as spec 2d says: sha1(access_key . private_key . md5(canonical JSON of
  * additional_data)), the canonical bytes derived by pk_postback_canonical
- * from the very bytes sent.  Built once: every re-send is the same body. */
-static void queue_postback(sb_state *st, const char *wallet_type, const char *currency,
-			   int64_t minor, int decimals, const char *label, const char *ctid,
-			   const char *txid)
+ * from the very bytes sent.  Built once: every re-send is the same body.
+ * 0 queued (or no --postback-url: nothing to do), -1 it could not be built. */
+static int queue_postback(sb_state *st, const char *wallet_type, const char *currency,
+			  int64_t minor, int decimals, const char *label, const char *ctid,
+			  const char *txid, bool on_demand)
 {
 	if (!st->opt.postback_url[0])
-		return;
+		return 0;
 	char when[32], amount[32], sig[PK_PB_SIG_HEX];
 	now_text(when, sizeof when);
 	amount_exact(minor, decimals, amount, sizeof amount);
@@ -498,7 +500,7 @@ static void queue_postback(sb_state *st, const char *wallet_type, const char *cu
 			ad ? err.msg : "out of memory");
 		free(ad);
 		free(canonical);
-		return;
+		return -1;
 	}
 	free(canonical);
 	cJSON *o = cJSON_CreateObject();
@@ -513,15 +515,34 @@ static void queue_postback(sb_state *st, const char *wallet_type, const char *cu
 	cJSON_AddStringToObject(o, "access_key", st->opt.postback_access_key);
 	cJSON_AddItemToObject(o, "additional_data", cJSON_CreateRaw(ad)); /* as signed */
 	free(ad);
-	sb_postback pb = { .json = cJSON_PrintUnformatted(o), .amount = minor };
+	sb_postback pb = { .json = cJSON_PrintUnformatted(o), .amount = minor,
+			   .on_demand = on_demand };
 	cJSON_Delete(o);
 	if (!pb.json)
-		return;
+		return -1;
 	snprintf(pb.ctid, sizeof pb.ctid, "%s", ctid);
 	snprintf(pb.transaction_id, sizeof pb.transaction_id, "%s", txid);
 	snprintf(pb.wallet_type, sizeof pb.wallet_type, "%s", wallet_type);
 	snprintf(pb.currency, sizeof pb.currency, "%s", currency);
-	sb_postback_queue(st, &pb);
+	return sb_postback_queue(st, &pb);
+}
+
+/* The postback of a UPI order / a Wavepay activation, minor units of its
+ * currency: what a deposit to each wallet carries, in one place. */
+static int queue_order_postback(sb_state *st, sb_order *o, int64_t minor, bool on_demand)
+{
+	int rc = queue_postback(st, "upi_s", "INR", minor, 2, o->label, o->ctid, o->order_id,
+				on_demand);
+	if (rc == 0)
+		o->postback_queued = true;
+	return rc;
+}
+
+static int queue_activation_postback(sb_state *st, const sb_activation *a, int64_t minor,
+				     bool on_demand)
+{
+	return queue_postback(st, "wavepay", "MMK", minor, 0, a->label, a->ctid, a->key1,
+			      on_demand);
 }
 
 static void settle_due(sb_state *st, sb_order *o)
@@ -533,9 +554,11 @@ static void settle_due(sb_state *st, sb_order *o)
 	} else if (st->opt.auto_settle_s > 0 && time(NULL) - o->created >= st->opt.auto_settle_s) {
 		snprintf(o->status, sizeof o->status, "success");
 	}
+	/* once per order: an on-demand postback (POST /_sandbox/postback)
+	 * stands for the deposit, and no second one with other bytes follows */
 	if (strcmp(o->status, "success") == 0 && !o->postback_queued) {
-		o->postback_queued = true;
-		queue_postback(st, "upi_s", "INR", o->amount, 2, o->label, o->ctid, o->order_id);
+		o->postback_queued = true; /* also when it cannot be built: never retried */
+		queue_order_postback(st, o, o->amount, false);
 	}
 }
 
@@ -666,7 +689,7 @@ static void wavepay_activate(sb_state *st, cJSON *req, sb_reply *r, sb_fault_mod
 	}
 	snprintf(a->answer, sizeof a->answer, "%s", r->body ? r->body : "");
 	if (a->credited)
-		queue_postback(st, "wavepay", "MMK", a->deposit, 0, label, ctid, key1);
+		queue_activation_postback(st, a, a->deposit, false);
 	if (fm == SB_FAULT_OK_NO_DEPOSIT)
 		answer_no_deposit(r);
 }
@@ -774,6 +797,7 @@ static void upi_status(sb_state *st, cJSON *req, sb_reply *r)
 	const char *status = o->status;
 	if (strcmp(o->status, "processing") == 0 && o->polls_left > 0)
 		o->polls_left--;
+	snprintf(r->answer, sizeof r->answer, "%s", status);
 	cJSON *res = cJSON_CreateObject();
 	cJSON_AddStringToObject(res, "status", status);
 	reply_json(r, 200, res);
@@ -848,6 +872,52 @@ static void reply_ok(sb_reply *r)
 	cJSON *res = cJSON_CreateObject();
 	cJSON_AddStringToObject(res, "status", "ok");
 	reply_json(r, 200, res);
+}
+
+/* POST /_sandbox/postback {"order_id":..}|{"ctid":..}[,"amount":MINOR]: the
+ * deposit postback of an order or activation, now, whatever its status,
+ * which it leaves as it is (the postback beats the status). */
+static void postback_now(sb_state *st, cJSON *req, sb_reply *r)
+{
+	cJSON *by_order = cJSON_GetObjectItemCaseSensitive(req, "order_id");
+	if ((by_order != NULL) == (cJSON_GetObjectItemCaseSensitive(req, "ctid") != NULL)) {
+		reply_fail(r, 400, "give order_id (a UPI order) or ctid (a custom_transaction_id), "
+				   "one of them");
+		return;
+	}
+	const char *id;
+	double amount = 0;
+	if (need_string(req, by_order ? "order_id" : "ctid", 190, &id, r) ||
+	    opt_number(req, "amount", 1, 1e12, &amount, r) < 0) {
+		r->status = 400;
+		return;
+	}
+	if (!st->opt.postback_url[0]) {
+		reply_fail(r, 409, "no postback URL: start the sandbox with --postback-url URL "
+				   "and the postback keys");
+		return;
+	}
+	sb_order *o = by_order ? find_order(st, id) : find_order_ctid(st, id);
+	sb_activation *a = o || by_order ? NULL : find_activation(st, id);
+	if (!o && !a) {
+		reply_fail(r, 404, by_order ? "Order not found"
+					    : "no UPI order or Wavepay activation has this ctid");
+		return;
+	}
+	int rc;
+	if (o) {
+		snprintf(r->order_id, sizeof r->order_id, "%s", o->order_id);
+		snprintf(r->ctid, sizeof r->ctid, "%s", o->ctid);
+		rc = queue_order_postback(st, o, amount > 0 ? (int64_t)amount : o->amount, true);
+	} else {
+		snprintf(r->ctid, sizeof r->ctid, "%s", a->ctid);
+		int64_t minor = amount > 0 ? (int64_t)amount : a->credited ? a->deposit : a->amount;
+		rc = queue_activation_postback(st, a, minor, true);
+	}
+	if (rc != 0)
+		reply_fail(r, 500, "the postback could not be built");
+	else
+		reply_ok(r);
 }
 
 static void fault(sb_state *st, cJSON *req, sb_reply *r)
@@ -992,6 +1062,7 @@ static void postbacks(sb_state *st, sb_reply *r)
 		cJSON_AddNumberToObject(e, "attempts", p->attempts);
 		cJSON_AddBoolToObject(e, "delivered", p->delivered);
 		cJSON_AddNumberToObject(e, "last_http", (double)p->last_http);
+		cJSON_AddBoolToObject(e, "on_demand", p->on_demand);
 		cJSON_AddStringToObject(e, "body", p->json);
 		cJSON_AddItemToArray(arr, e);
 	}
@@ -1162,13 +1233,16 @@ static void play_after(const sb_fault *f, sb_reply *r)
 		break;
 	case SB_FAULT_RESET_AFTER:
 		r->transport = SB_RESET;
+		r->answer[0] = '\0'; /* the status was never sent */
 		break;
 	case SB_FAULT_HANG_AFTER:
 		r->transport = SB_HANG;
 		r->hang_ms = f->hang_ms;
+		r->answer[0] = '\0';
 		break;
 	case SB_FAULT_HTML500_AFTER:
 		reply_raw(r, 500, "text/html", HTML500);
+		r->answer[0] = '\0';
 		break;
 	default: /* NOT_UPI, LONG_QR, QR_*, OK_NO_DEPOSIT, RESEND_FAIL: the handler */
 		break;
@@ -1188,6 +1262,7 @@ static int route(const char *path, sb_call *out)
 		{ "/_sandbox/ledger", SB_LEDGER },
 		{ "/_sandbox/chaos", SB_CHAOS },
 		{ "/_sandbox/postbacks", SB_POSTBACKS },
+		{ "/_sandbox/postback", SB_POSTBACK_NOW },
 	};
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
 		if (strcmp(path, routes[i].path) == 0) {
@@ -1268,11 +1343,15 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 		return;
 	}
 	cJSON *req = NULL;
+	/* a body that cannot be read: HTTP 200 as the gateway answers (the API,
+	 * and the control calls made in its image); 400 for the on-demand
+	 * postback, whose answers use HTTP statuses */
+	unsigned bad = call == SB_POSTBACK_NOW ? 400 : 200;
 	if (len > SB_BODY_MAX)
-		reply_fail(r, 200, "Request body too large");
+		reply_fail(r, bad, "Request body too large");
 	else if (!strict_json(body, len) || !(req = cJSON_ParseWithLength(body ? body : "", len)) ||
 		 !cJSON_IsObject(req))
-		reply_fail(r, 200, "Request body is not a JSON object");
+		reply_fail(r, bad, "Request body is not a JSON object");
 	else {
 		switch (call) {
 		case SB_WAVEPAY_CREATE: wavepay_create(st, req, r); break;
@@ -1282,6 +1361,7 @@ void sb_handle(sb_state *st, const char *method, const char *path, const char *s
 		case SB_SETTLE: settle(st, req, r); break;
 		case SB_FAULT: fault(st, req, r); break;
 		case SB_CHAOS: chaos(st, req, r); break;
+		case SB_POSTBACK_NOW: postback_now(st, req, r); break;
 		default: reply_fail(r, 404, "Not found"); break;
 		}
 	}

@@ -51,11 +51,13 @@ static void log_request(sb_state *st, const char *method, const char *path,
 	sb_log_stamp(when, sizeof when);
 	pthread_mutex_lock(&st->mu);
 	/* the path only: the query holds the secret; ctid stays last */
-	char fault[48] = "";
+	char fault[48] = "", answer[32] = "";
 	if (r->fault != SB_FAULT_NONE)
 		snprintf(fault, sizeof fault, " fault=%s", sb_fault_name(r->fault));
-	fprintf(st->log, "%s %s %s %u call=%s order=%s%s ctid=%s\n", when, method, path, r->status,
-		sb_call_name(r->call), r->order_id[0] ? r->order_id : "-", fault,
+	if (r->answer[0]) /* a UPI status sent: what it said */
+		snprintf(answer, sizeof answer, " answer=%s", r->answer);
+	fprintf(st->log, "%s %s %s %u call=%s order=%s%s%s ctid=%s\n", when, method, path,
+		r->status, sb_call_name(r->call), r->order_id[0] ? r->order_id : "-", fault, answer,
 		r->ctid[0] ? r->ctid : "-");
 	fflush(st->log);
 	pthread_mutex_unlock(&st->mu);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sb_postback_queue(sb_state *st, sb_postback *pb)
+int sb_postback_queue(sb_state *st, sb_postback *pb)
 {
 	if (st->n_pb == st->cap_pb) {
 		size_t cap = st->cap_pb ? st->cap_pb * 2 : 8;
@@ -17,7 +17,7 @@ void sb_postback_queue(sb_state *st, sb_postback *pb)
 		if (!p) {
 			free(pb->json);
 			pb->json = NULL;
-			return;
+			return -1;
 		}
 		st->pb = p;
 		st->cap_pb = cap;
@@ -30,6 +30,7 @@ void sb_postback_queue(sb_state *st, sb_postback *pb)
 	p->next_at = time(NULL);
 	pb->json = NULL;
 	pthread_cond_broadcast(&st->cond);
+	return 0;
 }
 
 typedef struct answer { char data[256]; size_t len; } answer;

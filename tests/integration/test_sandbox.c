@@ -454,6 +454,7 @@ static void log_has_no_secret(void **state)
 typedef struct receiver {
 	int fd;
 	int fails;               /* answer 500 to this many first, then ok */
+	int conns;               /* connections to take (fails + 1 unless told) */
 	int hits;
 	char body[RECV_MAX][4096];
 } receiver;
@@ -461,7 +462,7 @@ typedef struct receiver {
 static void *receive(void *arg)
 {
 	receiver *r = arg;
-	for (int i = 0; i <= r->fails && i < RECV_MAX; i++) {
+	for (int i = 0; i < r->conns && i < RECV_MAX; i++) {
 		int c = accept(r->fd, NULL, NULL);
 		if (c < 0)
 			return NULL;
@@ -490,11 +491,14 @@ static void *receive(void *arg)
 	return NULL;
 }
 
-/* Listen on a free loopback port; *url gets the postback URL. */
-static void receiver_start(receiver *r, int fails, pthread_t *th, char *url, size_t len)
+/* Listen on a free loopback port for conns postbacks (the first fails of
+ * them answered 500); *url gets the postback URL. */
+static void receiver_start_n(receiver *r, int fails, int conns, pthread_t *th, char *url,
+			     size_t len)
 {
 	memset(r, 0, sizeof *r);
 	r->fails = fails;
+	r->conns = conns;
 	r->fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
@@ -504,6 +508,11 @@ static void receiver_start(receiver *r, int fails, pthread_t *th, char *url, siz
 	listen(r->fd, 8);
 	pthread_create(th, NULL, receive, r);
 	snprintf(url, len, "http://127.0.0.1:%d/paykassma/postback", ntohs(a.sin_port));
+}
+
+static void receiver_start(receiver *r, int fails, pthread_t *th, char *url, size_t len)
+{
+	receiver_start_n(r, fails, fails + 1, th, url, len);
 }
 
 /* Random postback keys; the private one is registered for the secret sweep
@@ -770,6 +779,198 @@ static void postback_upi_keys_from_environment(void **state)
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sent, "postbacks")), 1);
 	cJSON_Delete(sent);
 	pk_test_sandbox_stop(&sb);
+}
+
+/* POST /_sandbox/postback with body: the HTTP status, and the answer's
+ * "status" ("ok" / "fail") checked to be want_status. */
+static long postback_now(const pk_test_sandbox *sb, const char *body, const char *want_status)
+{
+	long code;
+	cJSON *o = call(sb, "/_sandbox/postback", body, &code);
+	if (strcmp(str(o, "status"), want_status) != 0)
+		fail_msg("%s: status \"%s\", want \"%s\"", body, str(o, "status"), want_status);
+	if (strcmp(want_status, "fail") == 0 && !str(o, "message")[0])
+		fail_msg("%s: a fail with no message", body);
+	cJSON_Delete(o);
+	return code;
+}
+
+static const char *upi_status_of(const pk_test_sandbox *sb, const char *oid, char *out,
+				 size_t len)
+{
+	char req[64];
+	long code;
+	snprintf(req, sizeof req, "{\"order_id\":\"%s\"}", oid);
+	cJSON *o = call(sb, UPI_STATUS, req, &code);
+	assert_int_equal(code, 200);
+	snprintf(out, len, "%s", str(o, "status"));
+	cJSON_Delete(o);
+	return out;
+}
+
+#define WP_PENDING_BODY \
+	"{\"currency_code\":\"MMK\",\"wallet_type\":\"Wavepay\",\"label\":\"55\"," \
+	"\"amount\":700,\"key1\":\"3456\",\"custom_transaction_id\":\"pb-now-wp\"}"
+
+/* The postback beats the status: POST /_sandbox/postback sends a signed
+ * deposit postback now (by order_id, or by ctid for a UPI order or a
+ * Wavepay activation), while the UPI status keeps answering processing and
+ * the Wavepay activation stays pending; an amount that differs on request;
+ * the order settling afterwards sends no second postback; unknown ids 404,
+ * bad bodies 400; the log shows the status said processing. */
+static void postback_on_demand(void **state)
+{
+	(void)state;
+	receiver r;
+	pthread_t th;
+	char url[96], log[64], req[128], oid[17], st[32];
+	receiver_start_n(&r, 0, 3, &th, url, sizeof url);
+	pb_keys k;
+	keys_make(&k);
+	snprintf(log, sizeof log, "/tmp/pk-sandbox-log-XXXXXX");
+	close(mkstemp(log));
+	setenv("PAYKASSMA_SANDBOX_POSTBACK_ACCESS_KEY", k.access, 1);
+	setenv("PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY", k.private_key, 1);
+	const char *args[] = { "--postback-url", url, "--log", log, NULL };
+	pk_test_sandbox sb;
+	int started = pk_test_sandbox_start(&sb, args);
+	unsetenv("PAYKASSMA_SANDBOX_POSTBACK_ACCESS_KEY");
+	unsetenv("PAYKASSMA_SANDBOX_POSTBACK_PRIVATE_KEY");
+	assert_int_equal(started, 0);
+	char body[512];
+	long code;
+	upi_body(body, sizeof body, "pb-now-upi", "150");
+	cJSON *o = call(&sb, UPI_CREATE, body, &code);
+	snprintf(oid, sizeof oid, "%s", str(cJSON_GetObjectItemCaseSensitive(o, "data"), "order_id"));
+	cJSON_Delete(o);
+	assert_int_equal(strlen(oid), 16);
+
+	/* UPI by order_id: delivered, and the status still says processing */
+	assert_string_equal(upi_status_of(&sb, oid, st, sizeof st), "processing");
+	snprintf(req, sizeof req, "{\"order_id\":\"%s\"}", oid);
+	assert_int_equal(postback_now(&sb, req, "ok"), 200);
+	wait_delivered(&sb, 1);
+	assert_string_equal(upi_status_of(&sb, oid, st, sizeof st), "processing");
+
+	/* by its ctid, one paisa less */
+	assert_int_equal(postback_now(&sb, "{\"ctid\":\"pb-now-upi\",\"amount\":14999}", "ok"), 200);
+	wait_delivered(&sb, 2);
+	assert_string_equal(upi_status_of(&sb, oid, st, sizeof st), "processing");
+
+	/* Wavepay: the activation said pending; its postback now (the amount
+	 * asked), and it still answers pending */
+	o = call(&sb, WP_ACTIVATE, WP_PENDING_BODY, &code);
+	assert_string_equal(str(o, "status"), "pending");
+	cJSON_Delete(o);
+	assert_int_equal(postback_now(&sb, "{\"ctid\":\"pb-now-wp\"}", "ok"), 200);
+	wait_delivered(&sb, 3);
+	o = call(&sb, WP_ACTIVATE, WP_PENDING_BODY, &code);
+	assert_string_equal(str(o, "status"), "pending");
+	cJSON_Delete(o);
+
+	/* the order settles as paid: its deposit was posted, none again */
+	snprintf(body, sizeof body, "{\"order_id\":\"%s\",\"status\":\"success\"}", oid);
+	cJSON_Delete(call(&sb, "/_sandbox/settle", body, &code));
+	assert_int_equal(code, 200);
+	assert_string_equal(upi_status_of(&sb, oid, st, sizeof st), "success");
+
+	/* the ledger: the activation is as it was */
+	char *ans = NULL;
+	assert_int_equal(pk_test_sandbox_post(&sb, "/_sandbox/ledger", NULL, &ans), 200);
+	cJSON *led = cJSON_Parse(ans);
+	free(ans);
+	cJSON *wp = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(led, "wavepay"), 0);
+	assert_string_equal(str(wp, "status"), "pending");
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(wp, "credited")));
+	cJSON_Delete(led);
+
+	/* unknown ids: 404; bodies that are not right: 400; nothing queued */
+	assert_int_equal(postback_now(&sb, "{\"order_id\":\"0000000000000000\"}", "fail"), 404);
+	assert_int_equal(postback_now(&sb, "{\"ctid\":\"no-such-ctid\"}", "fail"), 404);
+	assert_int_equal(postback_now(&sb, "{}", "fail"), 400);
+	snprintf(req, sizeof req, "{\"order_id\":\"%s\",\"ctid\":\"pb-now-upi\"}", oid);
+	assert_int_equal(postback_now(&sb, req, "fail"), 400);
+	assert_int_equal(postback_now(&sb, "{\"ctid\":\"\"}", "fail"), 400);
+	assert_int_equal(postback_now(&sb, "{\"ctid\":\"pb-now-upi\",\"amount\":1.5}", "fail"), 400);
+	assert_int_equal(postback_now(&sb, "{\"ctid\":\"pb-now-upi\",\"amount\":0}", "fail"), 400);
+	assert_int_equal(postback_now(&sb, "{\"ctid\":\"pb-now-upi\",\"amount\":\"1\"}", "fail"),
+			 400);
+	assert_int_equal(postback_now(&sb, "not json", "fail"), 400);
+
+	/* three postbacks, all on demand, as built; no automatic fourth */
+	cJSON *sent = sent_postbacks(&sb);
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(sent, "postbacks");
+	assert_int_equal(cJSON_GetArraySize(list), 3);
+	static const struct {
+		const char *wallet, *currency, *label, *ctid, *amount_text;
+		int64_t minor;
+	} want[] = {
+		{ "upi_s", "INR", "test_user55", "pb-now-upi", "150", 15000 },
+		{ "upi_s", "INR", "test_user55", "pb-now-upi", "149.99", 14999 },
+		{ "wavepay", "MMK", "55", "pb-now-wp", "700", 700 },
+	};
+	for (int i = 0; i < 3; i++) {
+		cJSON *e = cJSON_GetArrayItem(list, i);
+		const char *txid = i < 2 ? oid : "3456";
+		assert_string_equal(str(e, "ctid"), want[i].ctid);
+		assert_string_equal(str(e, "transaction_id"), txid);
+		assert_int_equal(number(e, "amount"), want[i].minor);
+		assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "on_demand")));
+		assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "delivered")));
+		check_postback(str(e, "body"), &k, want[i].wallet, want[i].currency, want[i].label,
+			       want[i].ctid, txid, want[i].amount_text, want[i].minor);
+	}
+	pk_test_sandbox_stop(&sb);
+	pthread_join(th, NULL);
+	close(r.fd);
+	assert_int_equal(r.hits, 3);
+	for (int i = 0; i < 3; i++) /* the bytes received are the bytes listed */
+		assert_string_equal(r.body[i], str(cJSON_GetArrayItem(list, i), "body"));
+	cJSON_Delete(sent);
+
+	/* the log: the requests, the status answered, never the private key */
+	FILE *l = fopen(log, "r");
+	assert_non_null(l);
+	char line[1024], want_pb[64], want_poll[64];
+	snprintf(want_pb, sizeof want_pb, " 200 call=postback order=%s ", oid);
+	snprintf(want_poll, sizeof want_poll, "call=upi_status order=%s answer=", oid);
+	int pb_lines = 0, processing = 0, success = 0;
+	while (fgets(line, sizeof line, l)) {
+		assert_null(strstr(line, k.private_key));
+		pb_lines += strstr(line, want_pb) != NULL;
+		char *a = strstr(line, want_poll);
+		if (a) {
+			a += strlen(want_poll);
+			processing += strncmp(a, "processing ", 11) == 0;
+			success += strncmp(a, "success ", 8) == 0;
+		}
+	}
+	fclose(l);
+	unlink(log);
+	assert_int_equal(pb_lines, 2); /* by order_id and by ctid */
+	assert_int_equal(processing, 3);
+	assert_int_equal(success, 1);
+}
+
+/* Without --postback-url there is nowhere to send one: HTTP 409, saying so. */
+static void postback_on_demand_needs_url(void **state)
+{
+	fixture *f = *state;
+	char body[512], req[64];
+	long code;
+	upi_body(body, sizeof body, "pb-no-url", "100");
+	cJSON *o = call(&f->sb, UPI_CREATE, body, &code);
+	snprintf(req, sizeof req, "{\"order_id\":\"%s\"}",
+		 str(cJSON_GetObjectItemCaseSensitive(o, "data"), "order_id"));
+	cJSON_Delete(o);
+	o = call(&f->sb, "/_sandbox/postback", req, &code);
+	assert_int_equal(code, 409);
+	assert_string_equal(str(o, "status"), "fail");
+	assert_non_null(strstr(str(o, "message"), "--postback-url"));
+	cJSON_Delete(o);
+	cJSON *sent = sent_postbacks(&f->sb);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sent, "postbacks")), 0);
+	cJSON_Delete(sent);
 }
 
 /* Run the sandbox with args (a shell word list) and env; exit status and
@@ -1601,6 +1802,8 @@ int main(void)
 		cmocka_unit_test(postback_retried_until_ok),
 		cmocka_unit_test(postback_upi_keys_from_environment),
 		cmocka_unit_test(postback_keys_required),
+		cmocka_unit_test(postback_on_demand),
+		cmocka_unit_test_setup_teardown(postback_on_demand_needs_url, setup, teardown),
 		cmocka_unit_test(cli_contract),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
