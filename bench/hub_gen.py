@@ -13,6 +13,10 @@
       gateway status calls fail: ms from the sandbox's settle (its postback
       goes to the hub) to the kiosk's frame showing "Paid", one a line.
       The sandbox's secret from PAYKASSMA_SANDBOX_SECRET.
+  hub_gen.py fsync DIR N
+      N times: 8 KiB written and fdatasync'd in a file in DIR (then
+      removed): "p50_ms=X p99_ms=X max_ms=X" - what a commit waits for on
+      that disk now (the hub answers 200 only after its commit is there).
   hub_gen.py news ROUNDS BASE_URL TOKEN_FILE
       ROUNDS times: a new open UPI sale (events), a long poll on
       /kiosk/news held, then the matching signed postback; prints the
@@ -156,6 +160,25 @@ def cmd_news(rounds, base, token_file):
         print("%.1f" % ((got["t"] - t0) * 1000))
 
 
+def cmd_fsync(folder, n):
+    path = os.path.join(folder, "pk-bench-fsync.%d" % os.getpid())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    block = b"\x01" * 8192
+    ms = []
+    try:
+        for i in range(int(n)):
+            os.pwrite(fd, block, (i % 128) * 8192)
+            t0 = time.monotonic()
+            os.fdatasync(fd)
+            ms.append((time.monotonic() - t0) * 1000)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    ms.sort()
+    pick = lambda q: ms[int(q * (len(ms) - 1) + 0.5)]
+    print("p50_ms=%.2f p99_ms=%.2f max_ms=%.2f" % (pick(0.5), pick(0.99), ms[-1]))
+
+
 class Hook:
     """The kiosk's test hook file (src/ui/testhook.h), read as it grows:
     each frame's text, blanks removed, with the time it was seen."""
@@ -235,7 +258,7 @@ def cmd_screen(rounds, hook_path, keys_fifo, sandbox_url, journal):
 
 if __name__ == "__main__":
     cmds = {"postbacks": cmd_postbacks, "events": cmd_events, "news": cmd_news,
-            "screen": cmd_screen}
+            "screen": cmd_screen, "fsync": cmd_fsync}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](*sys.argv[2:])

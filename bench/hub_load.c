@@ -22,7 +22,11 @@
  *   codes=200:N,503:N
  * ok: HTTP 200.  errors: anything else (another status, a connection that
  * closed before the answer, no answer in 10 s).  Exit 0 if every request
- * got an answer of any status, 1 otherwise. */
+ * got an answer of any status, 1 otherwise.
+ * HUB_LOAD_TRACE=FILE (environment): one line per request, in file order:
+ * "START_MS LATENCY_MS CODE", START_MS from the run's start (when it was
+ * due, with RATE), to see whether slow answers come together (a stall) or
+ * spread out. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +46,7 @@ typedef struct req {
 	int conn;          /* -1: any */
 	char *wire;        /* the whole request */
 	size_t len;
+	double t0;         /* when its time started (ms since the run's start) */
 	double ms;         /* answer time, -1 none */
 	int code;
 } req;
@@ -198,6 +203,7 @@ int main(int argc, char **argv)
 		memcpy(r->wire + w, f4, blen);
 		r->len = (size_t)w + blen;
 		r->ms = -1;
+		r->t0 = 0;
 		r->code = 0;
 	}
 	free(line);
@@ -271,6 +277,7 @@ int main(int argc, char **argv)
 			c->sent = 0;
 			c->in_len = 0;
 			c->t0 = sched;
+			reqs[pick].t0 = sched - start;
 		}
 		if (done >= nreq)
 			break;
@@ -380,6 +387,12 @@ int main(int argc, char **argv)
 	if (answered < nreq)
 		printf("%sno_answer:%zu", first ? "" : ",", nreq - answered);
 	printf("\n");
+	const char *trace = getenv("HUB_LOAD_TRACE");
+	FILE *tf = trace && *trace ? fopen(trace, "w") : NULL;
+	for (size_t i = 0; tf && i < nreq; i++)
+		fprintf(tf, "%.2f %.2f %d\n", reqs[i].t0, reqs[i].ms, reqs[i].code);
+	if (tf)
+		fclose(tf);
 	for (size_t i = 0; i < nreq; i++)
 		free(reqs[i].wire);
 	for (int i = 0; i < nconn; i++) {

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "common/i18n.h"
+#include "hub/sql.h"
 
 /* ---- the schema ----
  * Migrations are append-only: a released one is never edited, a change is a
@@ -339,8 +340,14 @@ static PGconn *acquire(pk_hub_db *db, int *slot, pk_error *err)
 		PQfinish(c);
 		c = NULL;
 	}
-	if (!c)
+	if (!c) {
+		/* a new session: its statements prepared before its first use */
 		c = pk_hub_connect(db->conninfo, PK_HUB_STATEMENT_TIMEOUT_MS, err);
+		if (c && pk_hub_prepare_all(c, err) < 0) {
+			PQfinish(c);
+			c = NULL;
+		}
+	}
 	if (!c) {
 		pthread_mutex_lock(&db->mu);
 		db->busy[pick] = false;
@@ -365,7 +372,19 @@ static void release(pk_hub_db *db, int slot, PGconn *c)
 	pthread_mutex_unlock(&db->mu);
 }
 
-int pk_hub_db_run(pk_hub_db *db, pk_hub_tx_fn fn, void *ctx, pk_error *err)
+/* A statement without parameters by the simple protocol (BEGIN, COMMIT):
+ * one message, nothing to plan. */
+static int simple_cmd(PGconn *c, const char *sql, pk_error *err)
+{
+	PGresult *r = PQexec(c, sql);
+	int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		pk_hub_db_error(c, r, err);
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+static int run(pk_hub_db *db, bool tx, pk_hub_tx_fn fn, void *ctx, pk_error *err)
 {
 	int rc = -1;
 	for (int attempt = 0; attempt < 3; attempt++) {
@@ -373,12 +392,12 @@ int pk_hub_db_run(pk_hub_db *db, pk_hub_tx_fn fn, void *ctx, pk_error *err)
 		PGconn *c = acquire(db, &slot, err);
 		if (!c)
 			return -1;
-		rc = pk_hub_cmd(c, err, "BEGIN", 0, NULL);
+		rc = tx ? simple_cmd(c, "BEGIN", err) : 0;
 		if (rc == 0)
 			rc = fn(c, ctx, err);
-		if (rc == 0) {
-			rc = pk_hub_cmd(c, err, "COMMIT", 0, NULL);
-		} else if (PQstatus(c) == CONNECTION_OK) {
+		if (tx && rc == 0) {
+			rc = simple_cmd(c, "COMMIT", err);
+		} else if (tx && PQstatus(c) == CONNECTION_OK) {
 			PGresult *r = PQexec(c, "ROLLBACK");
 			PQclear(r);
 		}
@@ -387,6 +406,16 @@ int pk_hub_db_run(pk_hub_db *db, pk_hub_tx_fn fn, void *ctx, pk_error *err)
 			return rc;
 	}
 	return rc;
+}
+
+int pk_hub_db_run(pk_hub_db *db, pk_hub_tx_fn fn, void *ctx, pk_error *err)
+{
+	return run(db, true, fn, ctx, err);
+}
+
+int pk_hub_db_run1(pk_hub_db *db, pk_hub_tx_fn fn, void *ctx, pk_error *err)
+{
+	return run(db, false, fn, ctx, err);
 }
 
 /* ---- migrations ---- */

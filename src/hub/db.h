@@ -51,9 +51,13 @@ void pk_hub_db_close(pk_hub_db *db);
  * ROLLBACK when it returns -1.  All of the hub's transactions are
  * idempotent, so one that lost its connection or a deadlock (kind
  * PK_ERR_TRANSPORT) is run again, at most twice more, on a fresh
- * connection: fn must set its outputs from scratch each time. */
+ * connection: fn must set its outputs from scratch each time.  A pooled
+ * connection has the statements of sql.h prepared (pk_hub_run). */
 typedef int (*pk_hub_tx_fn)(PGconn *c, void *ctx, pk_error *err);
 int pk_hub_db_run(pk_hub_db *db, pk_hub_tx_fn fn, void *ctx, pk_error *err);
+/* The same without BEGIN and COMMIT, for an fn that runs one statement
+ * (its own transaction): a read, one round trip instead of three. */
+int pk_hub_db_run1(pk_hub_db *db, pk_hub_tx_fn fn, void *ctx, pk_error *err);
 
 /* Bring the schema to pk_hub_schema_latest() under a session advisory
  * lock (two hubs starting on one database take turns).  *from and *to: the
@@ -64,9 +68,12 @@ int pk_hub_migrate(PGconn *c, int *from, int *to, pk_error *err);
  * (works on a read-only replica). */
 int pk_hub_schema_version(PGconn *c, int *version, pk_error *err);
 
-/* Advisory lock keys (two-int form: their own space). */
-#define PK_HUB_LOCK_CLASS_MIGRATE 0x706b6d67 /* "pkmg" */
-#define PK_HUB_LOCK_CLASS_MATCH 0x706b6d74   /* "pkmt" */
+/* Advisory lock keys (two-int form: their own space).  Decimal, so that
+ * PK_HUB_SQL_INT can write them into SQL text. */
+#define PK_HUB_LOCK_CLASS_MIGRATE 1886088551 /* 0x706b6d67 "pkmg" */
+#define PK_HUB_LOCK_CLASS_MATCH 1886088564   /* 0x706b6d74 "pkmt" */
+#define PK_HUB_SQL_INT(x) PK_HUB_SQL_INT_(x)
+#define PK_HUB_SQL_INT_(x) #x
 
 /* Text of an int64 for a parameter. */
 typedef struct pk_hub_num {

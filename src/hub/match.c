@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "hub/db.h"
+#include "hub/sql.h"
+#include "hub/store.h"
 
 pk_hub_match_out pk_hub_match_decide(const pk_hub_match_in *in)
 {
@@ -50,150 +52,84 @@ int pk_hub_match_lock(PGconn *c, const char *const *values, size_t n, pk_error *
 	char *arr = pk_hub_text_array(values, n);
 	if (!arr)
 		return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
-	/* one order for everybody: the distinct hashes, ascending */
-	char sql[256];
-	snprintf(sql, sizeof sql,
-		 "SELECT pg_advisory_xact_lock(%d, h) FROM"
-		 " (SELECT DISTINCT hashtext(v) AS h FROM unnest($1::text[]) AS v"
-		 "  WHERE v <> '' ORDER BY h OFFSET 0) AS l",
-		 PK_HUB_LOCK_CLASS_MATCH);
 	const char *params[] = { arr };
-	int rc = pk_hub_cmd(c, err, sql, 1, params);
+	int rc = pk_hub_run_cmd(c, err, PK_STMT_MATCH_LOCK, 1, params);
 	free(arr);
 	return rc;
 }
 
-/* Where a sale's values of field f are: the ctid has every value the
- * sale's events carried (table sale_ctids: a corrected Wavepay ID gives
- * the sale a new ctid, and a postback for the earlier attempt's ctid still
- * finds it); the other fields are the sale's current columns. */
-static bool from_sale_ctids(pk_hub_match_field f)
+pk_hub_tx_row pk_hub_tx_row_of(const PGresult *r, int row, bool trusted)
 {
-	return f == PK_MATCH_PLUGIN_CUSTOM_ORDER_ID;
+	/* the columns of PK_HUB_SQL_TX_FOR_MATCH */
+	return (pk_hub_tx_row){
+		.id = pk_hub_get_i64(r, row, 0),
+		.value = PQgetvalue(r, row, 1),
+		.amount = PQgetisnull(r, row, 2) ? NULL : PQgetvalue(r, row, 2),
+		.currency = PQgetvalue(r, row, 3),
+		.txid = PQgetvalue(r, row, 4),
+		.trusted = trusted,
+	};
 }
 
-/* The candidates: at most two sales with the value (two = several). */
-static int find_sales(PGconn *c, pk_hub_match_field f, const char *value, PGresult **out,
-		      pk_error *err)
+int pk_hub_match_find(PGconn *c, pk_hub_match_field f, const pk_hub_tx_row *t,
+		      pk_hub_match *m, pk_error *err)
 {
-	char sql[512];
-	if (from_sale_ctids(f))
-		snprintf(sql, sizeof sql, "%s",
-			 "SELECT s.id, s.kiosk_id, s.outcome, s.amount, s.currency FROM sales s"
-			 " WHERE s.id IN (SELECT c.sale_id FROM sale_ctids c"
-			 "  WHERE c.custom_transaction_id = $1)"
-			 " ORDER BY s.id LIMIT 2");
-	else
-		snprintf(sql, sizeof sql,
-			 "SELECT s.id, s.kiosk_id, s.outcome, s.amount, s.currency FROM sales s"
-			 " WHERE %s = $1 ORDER BY s.id LIMIT 2",
-			 pk_hub_match_field_sql(f));
-	const char *params[] = { value };
-	*out = pk_hub_exec(c, err, sql, 1, params);
-	return *out ? 0 : -1;
-}
-
-static int other_payment(PGconn *c, const char *sale_id, const char *tx_id, const char *txid,
-			 bool *out, pk_error *err)
-{
-	char holding[256];
-	if (pk_hub_holding_results_array(holding, sizeof holding) < 0)
-		return pk_error_set(err, PK_ERR_INVALID, "holding results");
-	const char *params[] = { sale_id, tx_id, txid, holding };
-	PGresult *r = pk_hub_exec(c, err,
-				  "SELECT 1 FROM postback_txs o WHERE o.sale_id = $1 AND o.id <> $2"
-				  " AND o.transaction_id <> $3 AND o.match_result = ANY($4::text[])"
-				  " LIMIT 1",
-				  4, params);
-	if (!r)
-		return -1;
-	*out = PQntuples(r) > 0;
-	PQclear(r);
+	pk_hub_match_in in = { .trusted = t->trusted, .has_value = t->value[0] != '\0' };
+	int64_t sale = 0;
+	if (in.trusted && in.has_value) {
+		char holding[256];
+		if (pk_hub_holding_results_array(holding, sizeof holding) < 0)
+			return pk_error_set(err, PK_ERR_INVALID, "holding results");
+		pk_hub_num own;
+		const char *params[] = { t->value, pk_hub_num_of(&own, t->id), t->txid, holding };
+		PGresult *r = pk_hub_run_field(c, err, PK_STMT_FIND_SALES, f, 4, params);
+		if (!r)
+			return -1;
+		/* the columns of PK_HUB_SQL_SALE_FOR_MATCH */
+		in.nsales = PQntuples(r);
+		if (in.nsales == 1) {
+			sale = pk_hub_get_i64(r, 0, 0);
+			pk_hub_outcome o = PK_HUB_OUTCOME_NONE;
+			pk_hub_outcome_parse(PQgetvalue(r, 0, 2), &o);
+			in.outcome = o;
+			in.same_money = t->amount && strcmp(t->amount, PQgetvalue(r, 0, 3)) == 0 &&
+					strcmp(t->currency, PQgetvalue(r, 0, 4)) == 0;
+			in.other_payment = strcmp(PQgetvalue(r, 0, 5), "t") == 0;
+		}
+		PQclear(r);
+	}
+	pk_hub_match_out out = pk_hub_match_decide(&in);
+	bool keeps_sale = sale && out.result != PK_RESULT_NO_SALE &&
+			  out.result != PK_RESULT_SEVERAL_SALES;
+	*m = (pk_hub_match){ .result = out.result, .news = out.news && keeps_sale,
+			     .sale_id = keeps_sale ? sale : 0 };
 	return 0;
 }
 
-static int write_news(PGconn *c, const char *sale_id, const char *tx_id, const char *txid,
+int pk_hub_match_news(PGconn *c, const pk_hub_match *m, int64_t tx_id, const char *txid,
 		      pk_error *err)
 {
-	const char *params[] = { sale_id, tx_id, txid, pk_hub_outcome_name(PK_HUB_OUTCOME_PAID) };
-	PGresult *r = pk_hub_exec(
-		c, err,
-		"INSERT INTO news (kiosk_id, sale_id, postback_tx_id,"
-		" custom_transaction_id, order_id, outcome,"
-		" amount, currency, transaction_id)"
-		" SELECT s.kiosk_id, s.id, $2, s.custom_transaction_id, s.order_id, $4, s.amount, s.currency, $3"
-		" FROM sales s WHERE s.id = $1"
-		" ON CONFLICT (sale_id) DO NOTHING RETURNING kiosk_id::text",
-		4, params);
-	if (!r)
-		return -1;
-	int rc = 0;
-	if (PQntuples(r) == 1) {
-		const char *kiosk[] = { PQgetvalue(r, 0, 0) };
-		rc = pk_hub_cmd(c, err, "SELECT pg_notify('pk_news', $1)", 1, kiosk);
-	}
-	PQclear(r);
-	return rc;
+	pk_hub_num sale, tx;
+	const char *params[] = { pk_hub_num_of(&sale, m->sale_id), pk_hub_num_of(&tx, tx_id), txid,
+				 pk_hub_outcome_name(PK_HUB_OUTCOME_PAID) };
+	return pk_hub_run_cmd(c, err, PK_STMT_NEWS_WRITE, 4, params);
 }
 
-int pk_hub_match_tx(PGconn *c, pk_hub_match_field f, int64_t tx_id, pk_hub_result *result,
-		    pk_error *err)
+int pk_hub_match_tx(PGconn *c, pk_hub_match_field f, const pk_hub_tx_row *t,
+		    pk_hub_result *result, pk_error *err)
 {
-	pk_hub_num id;
-	const char *params[] = { pk_hub_num_of(&id, tx_id) };
-	PGresult *tx = pk_hub_exec(c, err,
-				   "SELECT t.match_value, t.amount, t.currency, t.transaction_id,"
-				   " p.trust = 'trusted' FROM postback_txs t"
-				   " JOIN postbacks p ON p.id = t.postback_id WHERE t.id = $1",
-				   1, params);
-	if (!tx)
+	pk_hub_match m;
+	if (pk_hub_match_find(c, f, t, &m, err) < 0)
 		return -1;
-	if (PQntuples(tx) != 1) {
-		PQclear(tx);
-		return pk_error_set(err, PK_ERR_IO, "postback transaction %s is gone", id.s);
-	}
-	const char *value = PQgetvalue(tx, 0, 0);
-	const char *txid = PQgetvalue(tx, 0, 3);
-	pk_hub_match_in in = {
-		.trusted = strcmp(PQgetvalue(tx, 0, 4), "t") == 0,
-		.has_value = value[0] != '\0',
-	};
-	PGresult *sales = NULL;
-	int rc = 0;
-	if (in.trusted && in.has_value)
-		rc = find_sales(c, f, value, &sales, err);
-	char sale_id[24] = "";
-	if (rc == 0 && sales) {
-		in.nsales = PQntuples(sales);
-		if (in.nsales == 1) {
-			snprintf(sale_id, sizeof sale_id, "%s", PQgetvalue(sales, 0, 0));
-			pk_hub_outcome o = PK_HUB_OUTCOME_NONE;
-			pk_hub_outcome_parse(PQgetvalue(sales, 0, 2), &o);
-			in.outcome = o;
-			in.same_money = !PQgetisnull(tx, 0, 1) &&
-					strcmp(PQgetvalue(tx, 0, 1), PQgetvalue(sales, 0, 3)) == 0 &&
-					strcmp(PQgetvalue(tx, 0, 2), PQgetvalue(sales, 0, 4)) == 0;
-			rc = other_payment(c, sale_id, id.s, txid, &in.other_payment, err);
-		}
-	}
-	pk_hub_match_out out = pk_hub_match_decide(&in);
-	bool keeps_sale = sale_id[0] && out.result != PK_RESULT_NO_SALE &&
-			  out.result != PK_RESULT_SEVERAL_SALES;
-	if (rc == 0) {
-		const char *up[] = { id.s, pk_hub_result_name(out.result),
-				     keeps_sale ? sale_id : NULL };
-		rc = pk_hub_cmd(c, err,
-				"UPDATE postback_txs SET match_result = $2, sale_id = $3,"
-				" matched_at = now() WHERE id = $1",
-				3, up);
-	}
-	if (rc == 0 && out.news)
-		rc = write_news(c, sale_id, id.s, txid, err);
-	if (rc == 0 && result)
-		*result = out.result;
-	PQclear(sales);
-	PQclear(tx);
-	return rc;
+	pk_hub_num id, sale;
+	const char *up[] = { pk_hub_num_of(&id, t->id), pk_hub_result_name(m.result),
+			     m.sale_id ? pk_hub_num_of(&sale, m.sale_id) : NULL };
+	if (pk_hub_run_cmd(c, err, PK_STMT_TX_MATCHED, 3, up) < 0 ||
+	    (m.news && pk_hub_match_news(c, &m, t->id, t->txid, err) < 0))
+		return -1;
+	if (result)
+		*result = m.result;
+	return 0;
 }
 
 int pk_hub_rematch_sales(PGconn *c, pk_hub_match_field f, const int64_t *sale_ids, size_t n,
@@ -211,45 +147,38 @@ int pk_hub_rematch_sales(PGconn *c, pk_hub_match_field f, const int64_t *sale_id
 		o += (size_t)snprintf(ids + o, cap - o, "%s%lld", i ? "," : "",
 				      (long long)sale_ids[i]);
 	snprintf(ids + o, cap - o, "}");
-	char sql[512];
-	if (from_sale_ctids(f))
-		snprintf(sql, sizeof sql, "%s",
-			 "SELECT DISTINCT c.custom_transaction_id FROM sale_ctids c"
-			 " WHERE c.sale_id = ANY($1::bigint[]) AND c.custom_transaction_id <> ''");
-	else
-		snprintf(sql, sizeof sql,
-			 "SELECT DISTINCT %s FROM sales s WHERE s.id = ANY($1::bigint[]) AND %s <> ''",
-			 pk_hub_match_field_sql(f), pk_hub_match_field_sql(f));
+	/* their values, locked */
 	const char *p1[] = { ids };
-	PGresult *vals = pk_hub_exec(c, err, sql, 1, p1);
+	PGresult *vals = pk_hub_run_field(c, err, PK_STMT_REMATCH_LOCK, f, 1, p1);
 	free(ids);
 	if (!vals)
 		return -1;
 	size_t nv = (size_t)PQntuples(vals);
-	const char **values = calloc(nv ? nv : 1, sizeof *values);
-	if (!values) {
+	if (nv == 0) {
 		PQclear(vals);
-		return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
+		return 0;
 	}
-	for (size_t i = 0; i < nv; i++)
-		values[i] = PQgetvalue(vals, (int)i, 0);
-	int rc = pk_hub_match_lock(c, values, nv, err);
-	char *arr = rc == 0 ? pk_hub_text_array(values, nv) : NULL;
-	if (rc == 0 && !arr)
+	const char **values = calloc(nv, sizeof *values);
+	char *arr = NULL;
+	int rc = 0;
+	if (values) {
+		for (size_t i = 0; i < nv; i++)
+			values[i] = PQgetvalue(vals, (int)i, 0);
+		arr = pk_hub_text_array(values, nv);
+	}
+	if (!arr)
 		rc = pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
 	PGresult *txs = NULL;
 	if (rc == 0) {
-		const char *p2[] = { arr };
-		txs = pk_hub_exec(c, err,
-				  "SELECT t.id FROM postback_txs t JOIN postbacks p ON p.id = t.postback_id"
-				  " WHERE t.match_value = ANY($1::text[]) AND p.trust = 'trusted'"
-				  " ORDER BY t.id",
-				  1, p2);
+		const char *p2[] = { arr, pk_hub_trust_name(PK_TRUST_TRUSTED) };
+		txs = pk_hub_run(c, err, PK_STMT_REMATCH_TXS, 2, p2);
 		if (!txs)
 			rc = -1;
 	}
-	for (int i = 0; rc == 0 && txs && i < PQntuples(txs); i++)
-		rc = pk_hub_match_tx(c, f, pk_hub_get_i64(txs, i, 0), NULL, err);
+	for (int i = 0; rc == 0 && i < PQntuples(txs); i++) {
+		pk_hub_tx_row t = pk_hub_tx_row_of(txs, i, true);
+		rc = pk_hub_match_tx(c, f, &t, NULL, err);
+	}
 	PQclear(txs);
 	free(arr);
 	free(values);

@@ -11,6 +11,7 @@
 #include "common/i18n.h"
 #include "common/postback.h"
 #include "hub/match.h"
+#include "hub/sql.h"
 
 static const char *const trust_names[] = { [PK_TRUST_TRUSTED] = "trusted",
 					   [PK_TRUST_UNTRUSTED] = "untrusted",
@@ -113,16 +114,69 @@ struct pb_ctx {
 	pk_hub_trust trust;
 	const char *problem;
 	char dedupe[65];
+	/* each transaction's match value as stored (pb->ntx of them) */
+	char (*values)[4 * PK_PB_FIELD_MAX];
+	char *lock_values; /* text[] of the values to lock: "{}" when untrusted */
 	pk_hub_postback_result *out;
 };
 
-static int match_all(PGconn *c, pk_hub_match_field f, const char *postback_id, pk_error *err)
+/* Store the transactions of a new postback, each with what it matches
+ * now (the values' locks are held: PB_INSERT took them). */
+static int insert_txs(PGconn *c, const struct pb_ctx *x, int64_t postback_id, pk_error *err)
 {
-	const char *params[] = { postback_id };
-	PGresult *r = pk_hub_exec(c, err,
-				  "SELECT id, match_value FROM postback_txs WHERE postback_id = $1"
-				  " ORDER BY idx",
-				  1, params);
+	const pk_postback *pb = x->pb;
+	pk_hub_postback_result *out = x->out;
+	bool trusted = x->trust == PK_TRUST_TRUSTED;
+	for (size_t i = 0; i < pb->ntx; i++) {
+		const pk_pb_tx *tx = &pb->tx[i];
+		char b[6][4 * PK_PB_FIELD_MAX];
+		pk_hub_num pid, idx, amount, sale;
+		pk_hub_tx_row row = {
+			.value = x->values[i],
+			.amount = tx->has_amount ? pk_hub_num_of(&amount, tx->amount_minor) : NULL,
+			.currency = clean(tx->currency, b[1], sizeof b[1]),
+			.txid = clean(tx->transaction_id, b[2], sizeof b[2]),
+			.trusted = trusted,
+		};
+		pk_hub_match m = { .result = PK_RESULT_UNTRUSTED };
+		if (trusted && pk_hub_match_find(c, x->cfg->match_field, &row, &m, err) < 0)
+			return -1;
+		const char *params[] = {
+			pk_hub_num_of(&pid, postback_id),
+			pk_hub_num_of(&idx, (int64_t)i),
+			clean(tx->wallet_type, b[0], sizeof b[0]),
+			row.currency,
+			row.amount,
+			row.txid,
+			clean(tx->plugin_custom_order_id, b[3], sizeof b[3]),
+			clean(tx->activated_datetime, b[4], sizeof b[4]),
+			clean(pb->label, b[5], sizeof b[5]),
+			row.value,
+			pk_hub_result_name(m.result),
+			m.sale_id ? pk_hub_num_of(&sale, m.sale_id) : NULL,
+			trusted ? "t" : "f", /* matched now */
+		};
+		PGresult *r = pk_hub_run(c, err, PK_STMT_TX_INSERT, 13, params);
+		if (!r)
+			return -1;
+		int64_t id = pk_hub_get_i64(r, 0, 0);
+		PQclear(r);
+		if (m.news && pk_hub_match_news(c, &m, id, row.txid, err) < 0)
+			return -1;
+		out->results[m.result]++;
+		out->ntx++;
+	}
+	return 0;
+}
+
+/* A stored postback that verifies now: match its transactions that were
+ * never matched (all of them when it was untrusted until now; none when it
+ * was trusted before). */
+static int match_unmatched(PGconn *c, pk_hub_match_field f, const char *postback_id,
+			   pk_error *err)
+{
+	const char *params[] = { postback_id, pk_hub_result_name(PK_RESULT_UNTRUSTED) };
+	PGresult *r = pk_hub_run(c, err, PK_STMT_PB_TXS_WITH_RESULT, 2, params);
 	if (!r)
 		return -1;
 	int n = PQntuples(r), rc = 0;
@@ -133,54 +187,20 @@ static int match_all(PGconn *c, pk_hub_match_field f, const char *postback_id, p
 		values[i] = PQgetvalue(r, i, 1);
 	if (rc == 0)
 		rc = pk_hub_match_lock(c, values, (size_t)n, err);
-	for (int i = 0; rc == 0 && i < n; i++)
-		rc = pk_hub_match_tx(c, f, pk_hub_get_i64(r, i, 0), NULL, err);
+	for (int i = 0; rc == 0 && i < n; i++) {
+		pk_hub_tx_row t = pk_hub_tx_row_of(r, i, true);
+		rc = pk_hub_match_tx(c, f, &t, NULL, err);
+	}
 	free(values);
 	PQclear(r);
 	return rc;
-}
-
-static int insert_txs(PGconn *c, const struct pb_ctx *x, const char *postback_id, pk_error *err)
-{
-	const pk_postback *pb = x->pb;
-	for (size_t i = 0; i < pb->ntx; i++) {
-		const pk_pb_tx *tx = &pb->tx[i];
-		char b[7][4 * PK_PB_FIELD_MAX];
-		pk_hub_num idx, amount;
-		const char *params[] = {
-			postback_id,
-			pk_hub_num_of(&idx, (int64_t)i),
-			clean(tx->wallet_type, b[0], sizeof b[0]),
-			clean(tx->currency, b[1], sizeof b[1]),
-			tx->has_amount ? pk_hub_num_of(&amount, tx->amount_minor) : NULL,
-			clean(tx->transaction_id, b[2], sizeof b[2]),
-			clean(tx->plugin_custom_order_id, b[3], sizeof b[3]),
-			clean(tx->activated_datetime, b[4], sizeof b[4]),
-			clean(pb->label, b[5], sizeof b[5]),
-			clean(pk_hub_tx_match_value(x->cfg->match_field, pb, tx), b[6],
-			      sizeof b[6]),
-			pk_hub_result_name(x->trust == PK_TRUST_TRUSTED ? PK_RESULT_NO_SALE
-									: PK_RESULT_UNTRUSTED),
-		};
-		if (pk_hub_cmd(c, err,
-			       "INSERT INTO postback_txs (postback_id, idx, wallet_type, currency,"
-			       " amount, transaction_id, plugin_custom_order_id, activated_datetime,"
-			       " label, match_value, match_result)"
-			       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-			       11, params) < 0)
-			return -1;
-	}
-	return 0;
 }
 
 static int pb_results(PGconn *c, const char *postback_id, pk_hub_postback_result *out,
 		      pk_error *err)
 {
 	const char *params[] = { postback_id };
-	PGresult *r = pk_hub_exec(c, err,
-				  "SELECT match_result, count(*) FROM postback_txs WHERE postback_id = $1"
-				  " GROUP BY 1",
-				  1, params);
+	PGresult *r = pk_hub_run(c, err, PK_STMT_PB_RESULTS, 1, params);
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -194,78 +214,89 @@ static int pb_results(PGconn *c, const char *postback_id, pk_hub_postback_result
 	return 0;
 }
 
+/* Seen before: count it, and match it when it verifies now.  0 when
+ * counted, 1 when the row is not there (gone since the insert saw it). */
+static int pb_repeat(PGconn *c, struct pb_ctx *x, pk_error *err)
+{
+	pk_hub_postback_result *out = x->out;
+	bool trusted = x->trust == PK_TRUST_TRUSTED;
+	const char *params[] = { x->dedupe, trusted ? "t" : "f",
+				 pk_hub_trust_name(PK_TRUST_TRUSTED) };
+	PGresult *r = pk_hub_run(c, err, PK_STMT_PB_SEEN, 3, params);
+	if (!r)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return 1;
+	}
+	char id[24];
+	snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+	out->id = pk_hub_get_i64(r, 0, 0);
+	out->trust = trust_parse(PQgetvalue(r, 0, 1));
+	snprintf(out->problem, sizeof out->problem, "%s", PQgetvalue(r, 0, 2));
+	out->times_seen = pk_hub_get_i64(r, 0, 3);
+	out->repeat = true;
+	PQclear(r);
+	if (trusted && match_unmatched(c, x->cfg->match_field, id, err) < 0)
+		return -1;
+	return pb_results(c, id, out, err);
+}
+
 static int pb_tx(PGconn *c, void *arg, pk_error *err)
 {
 	struct pb_ctx *x = arg;
 	pk_hub_postback_result *out = x->out;
-	memset(out, 0, sizeof *out);
-	const char *dedupe[] = { x->dedupe };
-	char id[24] = "";
-	for (int tries = 0; tries < 3 && !id[0]; tries++) {
-		PGresult *r = pk_hub_exec(
-			c, err, "SELECT id, trust FROM postbacks WHERE dedupe_key = $1 FOR UPDATE", 1,
-			dedupe);
-		if (!r)
-			return -1;
-		if (PQntuples(r) == 1) {
-			snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
-			bool upgrade = x->trust == PK_TRUST_TRUSTED &&
-				       strcmp(PQgetvalue(r, 0, 1), "trusted") != 0;
-			PQclear(r);
-			/* seen before: count it; a repeat that verifies now is trusted now */
-			const char *up[] = { id, upgrade ? "t" : "f" };
-			if (pk_hub_cmd(c, err,
-				       "UPDATE postbacks SET times_seen = times_seen + 1,"
-				       " last_seen_at = now(),"
-				       " trust = CASE WHEN $2::boolean THEN 'trusted' ELSE trust END,"
-				       " problem = CASE WHEN $2::boolean THEN '' ELSE problem END"
-				       " WHERE id = $1",
-				       2, up) < 0)
-				return -1;
-			out->repeat = true;
-			if (upgrade && match_all(c, x->cfg->match_field, id, err) < 0)
-				return -1;
-			break;
-		}
-		PQclear(r);
+	for (int tries = 0; tries < 3; tries++) {
+		memset(out, 0, sizeof *out);
 		const char *params[] = { x->body, pk_hub_trust_name(x->trust),
-					 x->problem ? x->problem : "", x->dedupe };
-		const int lengths[] = { (int)x->len, 0, 0, 0 };
-		const int formats[] = { 1, 0, 0, 0 };
-		r = pk_hub_execb(c, err,
-				 "INSERT INTO postbacks (body, trust, problem, dedupe_key)"
-				 " VALUES ($1::bytea, $2, $3, $4)"
-				 " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-				 4, params, lengths, formats);
+					 x->problem ? x->problem : "", x->dedupe, x->lock_values };
+		const int lengths[] = { (int)x->len, 0, 0, 0, 0 };
+		const int formats[] = { 1, 0, 0, 0, 0 };
+		PGresult *r = pk_hub_runb(c, err, PK_STMT_PB_INSERT, PK_MATCH_PLUGIN_CUSTOM_ORDER_ID,
+					  5, params, lengths, formats);
 		if (!r)
 			return -1;
-		if (PQntuples(r) == 1) {
-			snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
-			PQclear(r);
-			if (x->pb && insert_txs(c, x, id, err) < 0)
-				return -1;
-			if (x->trust == PK_TRUST_TRUSTED &&
-			    match_all(c, x->cfg->match_field, id, err) < 0)
-				return -1;
-			break;
+		bool fresh = PQntuples(r) == 1;
+		if (fresh)
+			out->id = pk_hub_get_i64(r, 0, 0);
+		PQclear(r);
+		if (fresh) {
+			/* what was just stored: no need to read it back */
+			out->trust = x->trust;
+			snprintf(out->problem, sizeof out->problem, "%s",
+				 x->problem ? x->problem : "");
+			out->times_seen = 1;
+			return x->pb ? insert_txs(c, x, out->id, err) : 0;
 		}
-		PQclear(r); /* another hub stored it a moment ago: count it as a repeat */
+		/* seen before (or another hub stored it a moment ago) */
+		int rc = pb_repeat(c, x, err);
+		if (rc <= 0)
+			return rc;
 	}
-	if (!id[0])
-		return pk_error_set(err, PK_ERR_TRANSPORT, "%s",
-				    "database: the postback row could not be stored");
-	const char *params[] = { id };
-	PGresult *r = pk_hub_exec(c, err,
-				  "SELECT trust, problem, times_seen FROM postbacks WHERE id = $1", 1,
-				  params);
-	if (!r)
-		return -1;
-	out->id = strtoll(id, NULL, 10);
-	out->trust = trust_parse(PQgetvalue(r, 0, 0));
-	snprintf(out->problem, sizeof out->problem, "%s", PQgetvalue(r, 0, 1));
-	out->times_seen = pk_hub_get_i64(r, 0, 2);
-	PQclear(r);
-	return pb_results(c, id, out, err);
+	return pk_error_set(err, PK_ERR_TRANSPORT, "%s",
+			    "database: the postback row could not be stored");
+}
+
+/* The match values of a readable postback's transactions as they are
+ * stored, and the text[] of those to lock (none unless trusted). */
+static int pb_values(struct pb_ctx *x, pk_error *err)
+{
+	const pk_postback *pb = x->pb;
+	size_t n = pb ? pb->ntx : 0;
+	x->values = calloc(n ? n : 1, sizeof *x->values);
+	const char **list = calloc(n ? n : 1, sizeof *list);
+	size_t nlock = 0;
+	for (size_t i = 0; x->values && list && i < n; i++) {
+		clean(pk_hub_tx_match_value(x->cfg->match_field, pb, &pb->tx[i]), x->values[i],
+		      sizeof x->values[i]);
+		if (x->trust == PK_TRUST_TRUSTED)
+			list[nlock++] = x->values[i];
+	}
+	x->lock_values = x->values && list ? pk_hub_text_array(list, nlock) : NULL;
+	free(list);
+	if (!x->lock_values)
+		return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
+	return 0;
 }
 
 int pk_hub_store_postback(pk_hub_db *db, const pk_hub_config *cfg, const char *body, size_t len,
@@ -315,7 +346,11 @@ int pk_hub_store_postback(pk_hub_db *db, const pk_hub_config *cfg, const char *b
 		free(k);
 	}
 	if (rc == 0)
+		rc = pb_values(&x, err);
+	if (rc == 0)
 		rc = pk_hub_db_run(db, pb_tx, &x, err);
+	free(x.values);
+	free(x.lock_values);
 	if (readable)
 		pk_postback_free(&pb);
 	return rc;
@@ -474,6 +509,7 @@ static int ev_tx(PGconn *c, void *arg, pk_error *err)
 	size_t nchanged = 0;
 	pk_hub_num kiosk;
 	pk_hub_num_of(&kiosk, x->kiosk_id);
+	x->acked = -1; /* not known yet */
 	for (size_t i = 0; i < x->n; i++) {
 		const pk_hub_event *e = &x->events[i];
 		pk_hub_num seq, sale, at, amount, created;
@@ -485,70 +521,33 @@ static int ev_tx(PGconn *c, void *arg, pk_error *err)
 				     e->to,
 				     pk_hub_outcome_name(e->outcome),
 				     pk_hub_num_of(&at, e->at),
-				     e->note };
-		PGresult *r = pk_hub_exec(
-			c, err,
-			"INSERT INTO kiosk_events (kiosk_id, seq, kiosk_sale_id, custom_transaction_id,"
-			" from_state, to_state, outcome, at, note)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8::bigint), $9)"
-			" ON CONFLICT (kiosk_id, seq) DO NOTHING RETURNING seq",
-			9, ep);
-		if (!r)
-			return -1;
-		bool fresh = PQntuples(r) == 1;
-		PQclear(r);
-		if (!fresh)
-			continue; /* stored before: a re-sent event */
-		/* The sale is (kiosk, sale id); the latest event (highest seq)
-		 * says what it is now, its ctid included. */
-		const char *sp[] = { kiosk.s,
-				     sale.s,
-				     e->ctid,
+				     e->note,
 				     e->method,
 				     e->currency,
 				     pk_hub_num_of(&amount, e->amount),
 				     e->label,
 				     e->order_id,
 				     e->key1,
-				     e->to,
-				     pk_hub_outcome_name(e->outcome),
-				     seq.s,
 				     pk_hub_num_of(&created, e->created_at),
-				     at.s,
 				     pk_hub_outcome_name(PK_HUB_OUTCOME_PAID) };
-		r = pk_hub_exec(
-			c, err,
-			"INSERT INTO sales AS s (kiosk_id, kiosk_sale_id, custom_transaction_id, method,"
-			" currency, amount, label, order_id, key1, state, outcome, last_seq, created_at,"
-			" updated_at, paid_at)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-			" to_timestamp($13::bigint), to_timestamp($14::bigint),"
-			" CASE WHEN $11 = $15 THEN to_timestamp($14::bigint) END)"
-			" ON CONFLICT (kiosk_id, kiosk_sale_id) DO UPDATE SET"
-			" custom_transaction_id = excluded.custom_transaction_id,"
-			" method = excluded.method, currency = excluded.currency,"
-			" amount = excluded.amount, label = excluded.label,"
-			" order_id = CASE WHEN excluded.order_id <> '' THEN excluded.order_id"
-			"  ELSE s.order_id END,"
-			" key1 = CASE WHEN excluded.key1 <> '' THEN excluded.key1 ELSE s.key1 END,"
-			" state = excluded.state, outcome = excluded.outcome,"
-			" last_seq = excluded.last_seq, updated_at = excluded.updated_at,"
-			" paid_at = coalesce(s.paid_at, excluded.paid_at)"
-			" WHERE s.last_seq < excluded.last_seq RETURNING id",
-			15, sp);
+		PGresult *r = pk_hub_run(c, err, PK_STMT_EVENT_STORE, 17, ep);
 		if (!r)
 			return -1;
-		if (PQntuples(r) == 1)
-			note_changed(x, &nchanged, pk_hub_get_i64(r, 0, 0));
+		bool fresh = pk_hub_get_i64(r, 0, 0) > 0;
+		bool changed = !PQgetisnull(r, 0, 1);
+		int64_t sale_row = pk_hub_get_i64(r, 0, 1);
+		x->acked = pk_hub_get_i64(r, 0, 2);
 		PQclear(r);
-		/* Every ctid the sale has had stays findable (an earlier event
-		 * arriving late brings its ctid too). */
+		if (!fresh)
+			continue; /* stored before: a re-sent event */
+		if (changed) {
+			note_changed(x, &nchanged, sale_row);
+			continue;
+		}
+		/* An earlier event arriving late: the sale stays as a later one
+		 * said, but every ctid it has had stays findable. */
 		const char *cp[] = { kiosk.s, sale.s, e->ctid, seq.s };
-		r = pk_hub_exec(c, err,
-				"INSERT INTO sale_ctids (sale_id, custom_transaction_id, first_seq)"
-				" SELECT id, $3, $4 FROM sales WHERE kiosk_id = $1 AND kiosk_sale_id = $2"
-				" ON CONFLICT (sale_id, custom_transaction_id) DO NOTHING RETURNING sale_id",
-				4, cp);
+		r = pk_hub_run(c, err, PK_STMT_EVENT_CTID, 4, cp);
 		if (!r)
 			return -1;
 		if (PQntuples(r) == 1)
@@ -557,10 +556,10 @@ static int ev_tx(PGconn *c, void *arg, pk_error *err)
 	}
 	if (pk_hub_rematch_sales(c, x->cfg->match_field, x->changed, nchanged, err) < 0)
 		return -1;
-	const char *kp[] = { kiosk.s };
-	PGresult *r = pk_hub_exec(c, err,
-				  "SELECT coalesce(max(seq), 0) FROM kiosk_events WHERE kiosk_id = $1",
-				  1, kp);
+	if (x->acked >= 0)
+		return 0;
+	const char *kp[] = { kiosk.s }; /* no events in the request */
+	PGresult *r = pk_hub_run(c, err, PK_STMT_EVENTS_ACKED, 1, kp);
 	if (!r)
 		return -1;
 	x->acked = pk_hub_get_i64(r, 0, 0);
@@ -604,12 +603,7 @@ static int news_tx(PGconn *c, void *arg, pk_error *err)
 				 pk_hub_num_of(&after, x->after),
 				 pk_hub_num_of(&limit, PK_HUB_NEWS_BATCH) };
 	/* the sale as it is now: its kiosk's id for it, its current ctid */
-	PGresult *r = pk_hub_exec(c, err,
-				  "SELECT n.id, s.custom_transaction_id, n.order_id, n.outcome, n.amount,"
-				  " n.currency, n.transaction_id, extract(epoch FROM n.at)::bigint,"
-				  " s.kiosk_sale_id FROM news n JOIN sales s ON s.id = n.sale_id"
-				  " WHERE n.kiosk_id = $1 AND n.id > $2 ORDER BY n.id LIMIT $3",
-				  3, params);
+	PGresult *r = pk_hub_run(c, err, PK_STMT_NEWS_AFTER, 3, params);
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r) && i < PK_HUB_NEWS_BATCH; i++) {
@@ -632,7 +626,7 @@ int pk_hub_news_after(pk_hub_db *db, int64_t kiosk_id, int64_t after, pk_hub_new
 		      size_t *n, pk_error *err)
 {
 	struct news_ctx x = { .kiosk_id = kiosk_id, .after = after, .out = out };
-	int rc = pk_hub_db_run(db, news_tx, &x, err);
+	int rc = pk_hub_db_run1(db, news_tx, &x, err);
 	*n = rc == 0 ? x.n : 0;
 	return rc;
 }
@@ -648,8 +642,7 @@ static int token_tx(PGconn *c, void *arg, pk_error *err)
 {
 	struct token_ctx *x = arg;
 	const char *params[] = { x->hash };
-	PGresult *r = pk_hub_exec(c, err, "SELECT id FROM kiosks WHERE token_sha256 = $1", 1,
-				  params);
+	PGresult *r = pk_hub_run(c, err, PK_STMT_KIOSK_BY_TOKEN, 1, params);
 	if (!r)
 		return -1;
 	x->kiosk_id = PQntuples(r) == 1 ? pk_hub_get_i64(r, 0, 0) : 0;
@@ -666,7 +659,7 @@ int pk_hub_kiosk_by_token(pk_hub_db *db, const char *token, int64_t *kiosk_id, p
 	if (pk_sha256_hex(token, strlen(token), hash, err) < 0)
 		return -1;
 	struct token_ctx x = { .hash = hash };
-	int rc = pk_hub_db_run(db, token_tx, &x, err);
+	int rc = pk_hub_db_run1(db, token_tx, &x, err);
 	if (rc == 0)
 		*kiosk_id = x.kiosk_id;
 	return rc;
@@ -726,5 +719,5 @@ static int ping_tx(PGconn *c, void *arg, pk_error *err)
 
 int pk_hub_ping(pk_hub_db *db, pk_error *err)
 {
-	return pk_hub_db_run(db, ping_tx, NULL, err);
+	return pk_hub_db_run1(db, ping_tx, NULL, err);
 }
