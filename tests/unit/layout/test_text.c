@@ -145,6 +145,50 @@ static void test_clusters(void **state)
 	assert_int_equal(pk_text_cluster_len(" \xcc\x81"), 1);
 }
 
+/* The cases the class table (text.c) is there for, one by one. */
+static void test_cluster_classes(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *first; /* its first cluster */
+	} cases[] = {
+		/* Devanagari: nukta, candrabindu, anusvara, visarga */
+		{ "क़लम", "क़" },
+		{ "ज़्यादा", "ज़्या" },          /* nukta, virama, consonant, aa */
+		{ "हँसी", "हँ" },
+		{ "हिंदी", "हिं" },
+		{ "दुःख", "दुः" },
+		{ "स्ट्रिंग", "स्ट्रिं" },      /* two viramas, i and anusvara */
+		/* ZWJ after a virama keeps the conjunct (half form); ZWNJ ends it */
+		{ "क्\xe2\x80\x8dष", "क्\xe2\x80\x8dष" },
+		{ "क्\xe2\x80\x8cष", "क्\xe2\x80\x8c" },
+		/* Myanmar: medials, e, aa and visarga (cut off by the terminal,
+		 * not by us), asat, kinzi */
+		{ "ပြော်ရွှင်", "ပြော်" },
+		{ "ပေးသည်", "ပေး" },
+		{ "မြွှာ", "မြွှာ" },
+		{ "သင်္ကြန်", "သ" },
+		{ "င်္ကြန်", "င်္ကြ" },          /* kinzi (nga, asat, stacker) over ka */
+		{ "ဗုဒ္ဓ", "ဗု" },
+		{ "ဒ္ဓ", "ဒ္ဓ" },
+		/* a digit is no consonant: the stacker keeps nothing after it */
+		{ "က္\xe1\x81\x81", "က္" },
+		/* a mark after a space, DEL or C1 control stays alone */
+		{ "\x7f\xcc\x81", "\x7f" },
+		{ "\xc2\x85\xcc\x81", "\xc2\x85" },
+		{ "\xcc\x81\xcc\x82x", "\xcc\x81\xcc\x82" }, /* marks with no base */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = pk_text_cluster_len(cases[i].text);
+
+		if (n != strlen(cases[i].first))
+			fail_msg("case %zu \"%s\": first cluster %zu bytes, want \"%s\" (%zu)", i,
+				 cases[i].text, n, cases[i].first, strlen(cases[i].first));
+	}
+}
+
 static void test_wrap_all_widths(void **state)
 {
 	static const char *const texts[] = {
@@ -267,6 +311,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_widths),
 		cmocka_unit_test(test_clusters),
+		cmocka_unit_test(test_cluster_classes),
 		cmocka_unit_test(test_wrap_all_widths),
 		cmocka_unit_test(test_wrap_exact_lines),
 		cmocka_unit_test(test_truncate),
