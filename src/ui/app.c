@@ -4,7 +4,11 @@
  * countdowns move), then the keys (global ones before any screen: the
  * language, the kiosk lock), routing (the sale's state picks its screen,
  * here and nowhere else), the idle check, and a redraw only when something
- * changed.  Crash signals restore the terminal and re-raise. */
+ * changed (on a sixel terminal the Burmese and Hindi runs' images after
+ * it: ui/sixel.h).  Before ncurses starts, the terminal is asked about
+ * itself once (ui/termprobe.h); on the Linux console, which draws English
+ * only, the kiosk shows English and says so.  Crash signals restore the
+ * terminal and re-raise. */
 #include "ui/app.h"
 
 #include <errno.h>
@@ -20,7 +24,10 @@
 
 #include "common/i18n.h"
 #include "ui/colors.h"
+#include "ui/draw.h"
 #include "ui/screen.h"
+#include "ui/sixel.h"
+#include "ui/termprobe.h"
 #include "ui/testhook.h"
 
 #define LOOP_MAX_WAIT_MS 100
@@ -194,9 +201,20 @@ static void route(pk_app *app)
 
 /* ---- drawing ------------------------------------------------------------ */
 
+/* The notice, over the key hints, until the next key. */
+static void draw_notice(pk_app *app, int rows, int cols)
+{
+	if (!app->notice || app->inputs != app->notice_inputs || rows < 2)
+		return;
+	attr_t a = pk_role_attr(PK_ROLE_WARN) | A_BOLD;
+	pk_draw_fill(rows - 2, 0, cols, a);
+	pk_draw_center(rows - 2, 0, cols, _(app->notice), a);
+}
+
 static void redraw(pk_app *app)
 {
 	erase();
+	pk_sixel_frame_begin(app->sixel);
 	int rows = LINES, cols = COLS;
 	int nr, nc;
 	pk_screen_min_size(app->screen, app, &nr, &nc);
@@ -206,12 +224,20 @@ static void redraw(pk_app *app)
 		app->screen->ops->draw(app->screen, app, rows, cols);
 		if (app->modal)
 			app->modal->ops->draw(app->modal, app, rows, cols);
+		draw_notice(app, rows, cols);
 	}
+	pk_sixel_frame_end(app->sixel);
 	refresh();
+	pk_error err;
+	if (pk_sixel_emit(app->sixel, &err) < 0 && app->log)
+		pk_log_event(app->log, PK_LOG_WARNING, "graphics_error", "kind=%s",
+			     pk_err_kind_name(err.kind));
 	app->dirty = false;
 	app->frames++;
+	const pk_overlay *images;
+	size_t n_images = pk_sixel_overlays(app->sixel, &images);
 	pk_testhook_frame(app->hook, app->frames, app->inputs, app->screen->ops->name,
-			  app->modal ? app->modal->ops->name : NULL);
+			  app->modal ? app->modal->ops->name : NULL, images, n_images);
 }
 
 /* After a key was consumed and what it changed was drawn: tell the
@@ -291,9 +317,33 @@ static int translate_key(int rc, wint_t wc)
 	}
 }
 
+/* The notice of a terminal that draws English only. */
+static const char *const latin_only_notice =
+	N_("This terminal cannot draw Burmese or Hindi: the kiosk shows English");
+
+bool pk_app_term_draws(const char *term, pk_lang lang)
+{
+	if (lang == PK_LANG_EN || !term)
+		return true;
+	return strcmp(term, "linux") != 0 && strncmp(term, "linux-", 6) != 0;
+}
+
+static void show_notice(pk_app *app, const char *msgid)
+{
+	app->notice = msgid;
+	app->notice_inputs = app->inputs;
+	app->dirty = true;
+}
+
 static void switch_language(pk_app *app)
 {
-	pk_lang next = pk_lang_next(pk_i18n_lang());
+	pk_lang cur = pk_i18n_lang(), next = pk_lang_next(cur);
+	while (next != cur && !pk_app_term_draws(app->term, next))
+		next = pk_lang_next(next);
+	if (next == cur) { /* nothing else this terminal can draw */
+		show_notice(app, latin_only_notice);
+		return;
+	}
 	pk_i18n_set_lang(next);
 	pk_error err;
 	/* The sale keeps going; its record notes the customer's language. */
@@ -359,6 +409,7 @@ static void read_keys(pk_app *app)
 			return;
 		if (rc == KEY_CODE_YES && wc == KEY_RESIZE) {
 			/* Everything is laid out from LINES/COLS at draw time. */
+			pk_sixel_resized(app->sixel);
 			app->dirty = true;
 			continue;
 		}
@@ -432,6 +483,15 @@ int pk_app_init(pk_app *app, const pk_app_options *o, pk_error *err)
 		app->recovery = *o->recovery;
 	app->now_ms = mono_ms();
 	app->last_key_ms = app->now_ms;
+	app->term = o->term;
+	pk_lang lang = pk_i18n_lang();
+	if (!pk_app_term_draws(app->term, lang)) {
+		if (app->log)
+			pk_log_event(app->log, PK_LOG_WARNING, "lang_fallback",
+				     "lang=%s term=%s shown=en", pk_lang_code(lang), app->term);
+		pk_i18n_set_lang(PK_LANG_EN);
+		show_notice(app, latin_only_notice);
+	}
 	app->screen = first_screen(app, o);
 	if (!app->screen)
 		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
@@ -466,8 +526,44 @@ static void take_signals(pk_app *app, const pk_pump_wake *wake)
 	}
 }
 
-int pk_app_run(const pk_app_options *o, pk_error *err)
+/* Before ncurses takes the terminal: ask it about itself, once
+ * (ui/termprobe.h: the text route's width model, and whether it draws
+ * sixel images, its cell size and colours), then decide the graphics
+ * (PAYKIOSK_GRAPHICS=sixel|text overrides; a terminal that draws English
+ * only gets no images). */
+static int open_terminal(pk_app *app, pk_error *err)
 {
+	pk_termprobe_answer probe;
+	char model[256] = "";
+	pk_error perr;
+	bool probed = pk_termprobe_startup(STDIN_FILENO, STDOUT_FILENO, PK_TERMPROBE_TIMEOUT_MS,
+					   &probe, model, sizeof model, &perr) == 0;
+	if (app->log)
+		pk_log_event(app->log, PK_LOG_INFO, "terminal",
+			     "answered=%d sixel=%d ms=%d model=\"%s\"", probed && probe.answered,
+			     probed && probe.sixel, probed ? probe.elapsed_ms : 0, model);
+	pk_sixel_options so = { .probe = probed ? &probe : NULL, .out_fd = STDOUT_FILENO };
+	const char *env = getenv("PAYKIOSK_GRAPHICS");
+	if (pk_graphics_parse(env, &so.mode) < 0 && app->log)
+		pk_log_event(app->log, PK_LOG_WARNING, "graphics_env",
+			     "ignored=1 want=sixel|text");
+	if (!pk_app_term_draws(app->term, PK_LANG_MY))
+		so.mode = PK_GRAPHICS_TEXT;
+	if (pk_sixel_open(&app->sixel, &so, err) < 0)
+		return -1;
+	char how[128];
+	if (app->log)
+		pk_log_event(app->log, PK_LOG_INFO, "graphics", "%s",
+			     pk_sixel_describe(app->sixel, how, sizeof how));
+	return 0;
+}
+
+int pk_app_run(const pk_app_options *opts, pk_error *err)
+{
+	pk_app_options run = *opts;
+	if (!run.term)
+		run.term = getenv("TERM");
+	const pk_app_options *o = &run;
 	pk_app app;
 	if (pk_app_init(&app, o, err) < 0)
 		return -1;
@@ -475,8 +571,14 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 		pk_app_free(&app);
 		return -1;
 	}
+	if (open_terminal(&app, err) < 0) {
+		pk_testhook_close(app.hook);
+		pk_app_free(&app);
+		return -1;
+	}
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
+		pk_sixel_free(app.sixel);
 		pk_testhook_close(app.hook);
 		pk_app_free(&app);
 		return pk_error_set(err, PK_ERR_IO,
@@ -559,6 +661,7 @@ int pk_app_run(const pk_app_options *o, pk_error *err)
 	pk_app_free(&app);
 	endwin();
 	delscreen(scr);
+	pk_sixel_free(app.sixel);
 	pk_testhook_close(app.hook);
 	return app.exit_status;
 }

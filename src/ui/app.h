@@ -14,12 +14,14 @@
 
 #include "common/config.h"
 #include "common/error.h"
+#include "common/i18n.h"
 #include "common/log.h"
 #include "sale/flow.h"
 #include "sale/pump.h"
 
 typedef struct pk_screen pk_screen;
 typedef struct pk_testhook pk_testhook;
+typedef struct pk_sixel pk_sixel;
 
 typedef struct pk_app {
 	const pk_config *cfg;
@@ -43,6 +45,14 @@ typedef struct pk_app {
 	int exit_status;
 	/* The test harness's view (PAYKIOSK_TEST_HOOK), or NULL. */
 	pk_testhook *hook;
+	/* Burmese / Devanagari runs as images (ui/sixel.h), or NULL: text. */
+	pk_sixel *sixel;
+	/* $TERM: which languages it can draw (pk_app_term_draws). */
+	const char *term;
+	/* A one-line notice (an N_() text) over the key hints, shown until
+	 * the next key: while inputs == notice_inputs. */
+	const char *notice;
+	unsigned long notice_inputs;
 	unsigned long inputs;          /* keys consumed so far */
 	unsigned long inputs_reported; /* the count the harness was last told */
 	unsigned long frames;          /* frames drawn so far */
@@ -72,6 +82,9 @@ typedef struct pk_app_options {
 	pk_log *log;                        /* operational log (not owned) */
 	const pk_recovery_report *recovery; /* NULL: nothing to tell */
 	const pk_error *recover_err;        /* NULL or kind PK_OK: recovery went fine */
+	/* The terminal type (pk_app_term_draws); NULL: pk_app_run uses $TERM,
+	 * pk_app_init takes it as one that draws every language. */
+	const char *term;
 } pk_app_options;
 
 /* Set up the terminal, run until the cashier quits or a signal (INT, TERM,
@@ -94,6 +107,12 @@ void pk_app_follow_sale(pk_app *app);
 /* The self-service lock: --kiosk and no supervisor PIN given (or it timed
  * out).  Customers see the payments only; leaving needs the PIN. */
 bool pk_app_locked(const pk_app *app);
+
+/* Whether a terminal of type `term` ($TERM) can draw lang's script.  The
+ * Linux console ("linux", "linux-*") draws no Burmese or Devanagari at
+ * all; there the kiosk shows English and says so (pk_app_init, the `*`
+ * key).  The one place this is decided. */
+bool pk_app_term_draws(const char *term, pk_lang lang);
 
 /* The loop's parts, for tests without a terminal: set up an app on opts
  * (no ncurses), take one key as the loop would (global keys, the screen,

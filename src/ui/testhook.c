@@ -17,6 +17,7 @@
 
 #include "common/i18n.h"
 #include "ui/screen.h"
+#include "ui/sixel.h"
 
 #define KEYS_BUF 4096
 
@@ -196,9 +197,12 @@ void pk_testhook_input(pk_testhook *h, unsigned long inputs)
 	flush_record(h);
 }
 
-/* One cell read back: its characters as UTF-8, its width, its look. */
+/* One cell read back: its characters as UTF-8, its width, its look.
+ * The first cell of a run drawn as an image stands for all its cells and
+ * holds the run's text. */
 typedef struct cell {
-	char text[64];
+	char buf[64];
+	const char *text;
 	int width;
 	attr_t attr;
 	short pair;
@@ -210,13 +214,14 @@ static void read_cell(int y, int x, cell *c)
 	wchar_t wch[CCHARW_MAX + 1];
 	attr_t attr = 0;
 	short pair = 0;
-	c->text[0] = '\0';
+	c->buf[0] = '\0';
+	c->text = c->buf;
 	c->width = 1;
 	c->attr = 0;
 	c->pair = 0;
 	if (mvwin_wch(stdscr, y, x, &cc) == ERR ||
 	    getcchar(&cc, wch, &attr, &pair, NULL) == ERR) {
-		strcpy(c->text, " ");
+		strcpy(c->buf, " ");
 		return;
 	}
 	c->attr = attr & (A_ATTRIBUTES & ~A_COLOR);
@@ -227,14 +232,14 @@ static void read_cell(int y, int x, cell *c)
 	for (int i = 0; wch[i] && i < CCHARW_MAX; i++) {
 		char mb[MB_LEN_MAX];
 		size_t r = wcrtomb(mb, wch[i], &st);
-		if (r == (size_t)-1 || off + r >= sizeof c->text)
+		if (r == (size_t)-1 || off + r >= sizeof c->buf)
 			break;
-		memcpy(c->text + off, mb, r);
+		memcpy(c->buf + off, mb, r);
 		off += r;
 	}
-	c->text[off] = '\0';
+	c->buf[off] = '\0';
 	if (off == 0)
-		strcpy(c->text, " ");
+		strcpy(c->buf, " ");
 	int w = wcwidth(wch[0]);
 	c->width = w > 1 ? w : 1;
 }
@@ -265,7 +270,16 @@ static void emit_run(pk_testhook *h, int y, int x0, int x1, const char *text, si
 	put(h, "\n", 1);
 }
 
-static void frame_row(pk_testhook *h, int y, int cols)
+/* The image starting at (y, x), if any. */
+static const pk_overlay *image_at(const pk_overlay *images, size_t n, int y, int x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (images[i].y == y && images[i].x == x && images[i].w > 0)
+			return &images[i];
+	return NULL;
+}
+
+static void frame_row(pk_testhook *h, int y, int cols, const pk_overlay *images, size_t n_images)
 {
 	char text[4096];
 	size_t n = 0;
@@ -274,6 +288,11 @@ static void frame_row(pk_testhook *h, int y, int cols)
 	for (int x = 0; x < cols;) {
 		cell c;
 		read_cell(y, x, &c);
+		const pk_overlay *img = image_at(images, n_images, y, x);
+		if (img) { /* its cells are blank: the text is the run's */
+			c.text = img->text;
+			c.width = img->w;
+		}
 		bool blank = cell_blank(&c);
 		bool same = x0 >= 0 && c.attr == run_look.attr && c.pair == run_look.pair;
 		if (x0 >= 0 && (!same || (plain(&c) && blank && blanks >= 1))) {
@@ -298,10 +317,17 @@ static void frame_row(pk_testhook *h, int y, int cols)
 	}
 	if (x0 >= 0)
 		emit_run(h, y, x0, cols, text, n);
+	for (size_t i = 0; i < n_images; i++)
+		if (images[i].y == y) {
+			putf(h, "img %d %d %d ", y, images[i].x, images[i].w);
+			put(h, images[i].text, strlen(images[i].text));
+			put(h, "\n", 1);
+		}
 }
 
 void pk_testhook_frame(pk_testhook *h, unsigned long frame, unsigned long inputs,
-		       const char *screen, const char *modal)
+		       const char *screen, const char *modal, const pk_overlay *images,
+		       size_t n_images)
 {
 	if (!h || h->out_fd < 0)
 		return;
@@ -309,7 +335,7 @@ void pk_testhook_frame(pk_testhook *h, unsigned long frame, unsigned long inputs
 	putf(h, "frame %lu input=%lu screen=%s modal=%s size=%dx%d\n", frame, inputs,
 	     screen ? screen : "-", modal ? modal : "-", rows, cols);
 	for (int y = 0; y < rows; y++)
-		frame_row(h, y, cols);
+		frame_row(h, y, cols, images, n_images);
 	putf(h, "end %lu\n", frame);
 	flush_record(h);
 }

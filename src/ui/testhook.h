@@ -9,6 +9,12 @@
  *       run ROW COL WIDTH TEXT       each text run on the screen (cells of
  *                                    one attribute; plain text splits at
  *                                    two or more blanks)
+ *       img ROW COL WIDTH TEXT       after a row's runs, each run of that
+ *                                    row drawn as an image (ui/sixel.h):
+ *                                    its cells and its text.  Its cells
+ *                                    are blank on the terminal; the run
+ *                                    that holds them reports TEXT as if it
+ *                                    were written in them.
  *       end F
  *   PAYKIOSK_TEST_KEYS=FIFO   keys, one per line: a name (Enter Escape
  *                             BSpace Up Down Star) or literal UTF-8 text
@@ -23,6 +29,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "ui/sixel.h"
 
 typedef struct pk_testhook pk_testhook;
 
@@ -37,8 +44,10 @@ size_t pk_testhook_read_keys(pk_testhook *h, int *keys, size_t max);
 /* Parse one FIFO line into keys (pure; for the unit test). */
 size_t pk_testhook_parse_keys(const char *line, int *keys, size_t max);
 void pk_testhook_input(pk_testhook *h, unsigned long inputs);
-/* The frame just drawn (reads the ncurses screen back). */
+/* The frame just drawn (reads the ncurses screen back), with the runs
+ * drawn as images (none: n_images 0). */
 void pk_testhook_frame(pk_testhook *h, unsigned long frame, unsigned long inputs,
-		       const char *screen, const char *modal);
+		       const char *screen, const char *modal, const pk_overlay *images,
+		       size_t n_images);
 
 #endif
