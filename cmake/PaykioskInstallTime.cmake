@@ -1,9 +1,9 @@
 # PaykioskInstallTime.cmake - runs at install time (cmake --install, cpack),
 # included by cmake_install.cmake after CMakeLists.txt has set PK_I_SRC
-# (source dir), PK_I_BIN (build dir), PK_I_BINDIR and PK_I_SYSCONFDIR (the
-# GNUInstallDirs values, maybe relative), PK_I_UNITDIR (systemd's folder for
-# the units of packages, from systemd.pc), PK_I_PROGRAMS (the programs
-# built) and PK_I_OBJCOPY.
+# (source dir), PK_I_BIN (build dir), PK_I_BINDIR, PK_I_SYSCONFDIR,
+# PK_I_LIBEXECDIR and PK_I_DATADIR (the GNUInstallDirs values, maybe
+# relative), PK_I_UNITDIR (systemd's folder for the units of packages, from
+# systemd.pc), PK_I_PROGRAMS (the programs built) and PK_I_OBJCOPY.
 #
 # What depends on the prefix is decided here, from the prefix the install
 # really uses, not the one the build was configured with: cpack installs
@@ -14,10 +14,16 @@
 #     files 0600, directory 0700.  An existing one is kept (it holds the
 #     shop's settings and maybe its secrets), as dpkg keeps a changed
 #     conffile.
-#   - the systemd units, paykiosk@.service and paykiosk-hub.service: in
-#     PK_I_UNITDIR (/lib/systemd/system on Debian 12) when the prefix is
-#     /usr, else in <prefix>/lib/systemd/system; their ExecStart= naming the
-#     program this install puts in <prefix>/<bindir>.
+#   - the systemd units, paykiosk@.service, paykiosk-hub.service and
+#     paykiosk-session@.service: in PK_I_UNITDIR (/lib/systemd/system on
+#     Debian 12) when the prefix is /usr, else in <prefix>/lib/systemd/system;
+#     their ExecStart= naming the program this install puts in
+#     <prefix>/<bindir> (the session's: <prefix>/<libexecdir>/paykiosk/
+#     paykiosk-session).
+#   - the kiosk session's launcher, <prefix>/<libexecdir>/paykiosk/
+#     paykiosk-session (mode 0755), its default paykiosk and
+#     paykiosk-foot.ini the ones this install puts in <prefix>/<bindir> and
+#     <prefix>/<datadir>/paykiosk.
 #   - a stripped install (cpack, cmake --install --strip): the programs also
 #     lose the .comment and .note sections, as Debian's dh_strip does.
 
@@ -93,6 +99,34 @@ foreach(_pair ${_units})
   file(INSTALL "${_staged}" DESTINATION "${_unitdir}"
     PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 endforeach()
+
+# ---- the kiosk session: its launcher and its unit ----
+pk_full_dir(_libexecdir "${PK_I_LIBEXECDIR}")
+pk_full_dir(_datadir "${PK_I_DATADIR}")
+set(_session "${_libexecdir}/paykiosk/paykiosk-session")
+file(READ "${PK_I_SRC}/assets/session/paykiosk-session" _launcher)
+foreach(_pair "PAYKIOSK_SESSION_KIOSK:-/usr/bin/paykiosk}=PAYKIOSK_SESSION_KIOSK:-${_bindir}/paykiosk}"
+    "PAYKIOSK_SESSION_FOOT_INI:-/usr/share/paykiosk/paykiosk-foot.ini}=PAYKIOSK_SESSION_FOOT_INI:-${_datadir}/paykiosk/paykiosk-foot.ini}")
+  string(REPLACE "=" ";" _pair "${_pair}")
+  list(GET _pair 0 _from)
+  list(GET _pair 1 _to)
+  string(FIND "${_launcher}" "${_from}" _at)
+  if(_at LESS 0)
+    message(FATAL_ERROR "assets/session/paykiosk-session has no '${_from}' to place")
+  endif()
+  string(REPLACE "${_from}" "${_to}" _launcher "${_launcher}")
+endforeach()
+file(MAKE_DIRECTORY "${PK_I_BIN}/pk-install/session")
+file(WRITE "${PK_I_BIN}/pk-install/session/paykiosk-session" "${_launcher}")
+file(INSTALL "${PK_I_BIN}/pk-install/session/paykiosk-session" DESTINATION "${_libexecdir}/paykiosk"
+  PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+  WORLD_READ WORLD_EXECUTE)
+file(READ "${PK_I_SRC}/assets/session/paykiosk-session@.service" _unit)
+string(REPLACE "\nExecStart=/usr/libexec/paykiosk/paykiosk-session " "\nExecStart=${_session} "
+  _unit "${_unit}")
+file(WRITE "${PK_I_BIN}/pk-install/session/paykiosk-session@.service" "${_unit}")
+file(INSTALL "${PK_I_BIN}/pk-install/session/paykiosk-session@.service" DESTINATION "${_unitdir}"
+  PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 
 # ---- strip as Debian does ----
 if(CMAKE_INSTALL_DO_STRIP AND PK_I_OBJCOPY)

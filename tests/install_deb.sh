@@ -2,13 +2,17 @@
 # install_deb.sh - the Debian package, as a shop would get it: cpack -G DEB
 # of the build in $PK_BUILD_DIR, its control data (dependencies are runtime
 # libraries, never -dev packages, and include the hub's libpq and
-# libcrypto; PostgreSQL is suggested; the config files are conffiles), its
-# files (the three programs, the catalogues, a man page per program, the
-# Debian copyright and changelog, the lintian overrides, the config files
-# mode 0600 in a 0700 folder, the example hub.conf holding no key, the
-# systemd units in systemd's folder), lintian (no error, no warning but the
-# overridden ones), then unpacked into a throw-away root: --version, the man
-# pages render without a warning, both units pass systemd-analyze verify,
+# libcrypto; PostgreSQL is suggested; what the kiosk session runs - cage,
+# foot, xwayland, the Noto fonts - is recommended; the config files are
+# conffiles), its files (the three programs, the catalogues, a man page per
+# program, the Debian copyright and changelog, the lintian overrides, the
+# config files mode 0600 in a 0700 folder, the example hub.conf holding no
+# key, the systemd units in systemd's folder, the kiosk session's launcher
+# and foot settings), lintian (no error, no warning but the overridden
+# ones), then unpacked into a throw-away root: --version, the man pages
+# render without a warning, the three units pass systemd-analyze verify,
+# the session's launcher names the unpacked kiosk and foot settings, which
+# foot accepts,
 # the unpacked hub serves /healthz on a throw-away PostgreSQL with the
 # unpacked example hub.conf, and one real training sale (Wavepay) runs from
 # the unpacked kiosk with the unpacked sandbox and the unpacked Burmese
@@ -88,6 +92,13 @@ if [ "${PK_SANITIZE:-0}" = 1 ]; then
 	printf '%s\n' "$names" | grep -qE '^libasan[0-9]+$' ||
 		fail "a sanitizer build whose Depends lacks libasan: $depends"
 fi
+# The kiosk session (paykiosk-session@.service) runs cage, foot and the
+# Noto fonts; Debian 12's cage will not start without Xwayland.
+recommends=$(dpkg-deb -f "$deb" Recommends | tr ',|' '\n\n' | sed 's/(.*)//; s/^ *//; s/ *$//')
+for want in cage foot xwayland fonts-noto-mono fonts-noto-core; do
+	printf '%s\n' "$recommends" | grep -qx "$want" ||
+		fail "Recommends lacks $want: $(dpkg-deb -f "$deb" Recommends)"
+done
 # The hub's database may be anywhere: PostgreSQL is suggested, not needed.
 dpkg-deb -f "$deb" Suggests | tr ',' '\n' | sed 's/(.*)//; s/^ *//; s/ *$//' | grep -qx postgresql ||
 	fail "Suggests lacks postgresql: $(dpkg-deb -f "$deb" Suggests)"
@@ -121,6 +132,10 @@ has_file -rw------- etc/paykiosk/hub.conf
 has_file drwx------ etc/paykiosk/
 has_file -rw-r--r-- "$unitdir/paykiosk@.service"
 has_file -rw-r--r-- "$unitdir/paykiosk-hub.service"
+has_file -rw-r--r-- "$unitdir/paykiosk-session@.service"
+has_file -rwxr-xr-x usr/libexec/paykiosk/paykiosk-session
+has_file -rw-r--r-- usr/share/paykiosk/paykiosk-foot.ini
+has_file -rw-r--r-- usr/share/doc/paykiosk/SCREENS.md
 if awk '$2 != "root/root"' "$E2E_TMP/contents" | grep .; then fail "files not owned by root"; fi
 if grep -E '(^|/)(build|usr/local|tmp)/' "$E2E_TMP/contents"; then fail "a build or staging path in the package"; fi
 
@@ -230,6 +245,42 @@ done
 if grep -nE '^(User|Group)=|^ExecStart=.*(--database|key)' "$hubunit"; then
 	fail "paykiosk-hub.service names a fixed user or passes settings on the command line"
 fi
+# The kiosk session: cage (a login session of the instance's user on tty1,
+# for its seat) running the unpacked launcher, which runs foot and the
+# locked kiosk; the config handed over by systemd; the same journal and
+# confinement as the tty1 unit where a graphical session allows it.
+sesunit="$root/$unitdir/paykiosk-session@.service"
+for kv in 'ExecStart=/usr/libexec/paykiosk/paykiosk-session --kiosk' 'User=%i' 'PAMName=login' \
+	'TTYPath=/dev/tty1' 'StandardInput=tty-fail' 'TTYVHangup=yes' 'TTYVTDisallocate=yes' \
+	'Conflicts=getty@tty1.service paykiosk@tty1.service' \
+	'LoadCredential=paykiosk.conf:/etc/paykiosk/paykiosk.conf' \
+	'Environment=PAYKIOSK_JOURNAL=/var/lib/paykiosk/journal.db' 'StateDirectory=paykiosk' \
+	'Restart=always' 'RestartPreventExitStatus=2' 'ProtectSystem=strict' \
+	'ReadWritePaths=/var/lib/paykiosk /run/user' 'ProtectHome=yes' 'PrivateTmp=yes' \
+	'NoNewPrivileges=yes' 'CapabilityBoundingSet=' 'SystemCallFilter=@system-service' \
+	'WantedBy=multi-user.target'; do
+	grep -qxF -- "$kv" "$sesunit" || fail "paykiosk-session@.service lacks the line $kv"
+done
+# The unpacked launcher: valid sh, its defaults the unpacked kiosk and foot
+# settings (the ones in the source tree, which the screenshot suite
+# photographs), cage running foot running the kiosk.
+launcher="$root/usr/libexec/paykiosk/paykiosk-session"
+sh -n "$launcher" || fail "the session launcher is not valid sh"
+grep -qF 'kiosk=${PAYKIOSK_SESSION_KIOSK:-/usr/bin/paykiosk}' "$launcher" ||
+	fail "the session launcher does not run /usr/bin/paykiosk: $(grep -n 'kiosk=' "$launcher")"
+grep -qF 'foot_ini=${PAYKIOSK_SESSION_FOOT_INI:-/usr/share/paykiosk/paykiosk-foot.ini}' "$launcher" ||
+	fail "the session launcher does not use the packaged foot settings: $(grep -n 'foot_ini=' "$launcher")"
+grep -qF 'cage -- foot --config="$foot_ini" /bin/sh -c' "$launcher" && grep -qF '"$run" "$kiosk" "$@"' "$launcher" ||
+	fail "the session launcher does not run cage -- foot ... paykiosk"
+cmp -s "$root/usr/share/paykiosk/paykiosk-foot.ini" "$PK_SOURCE_DIR/assets/session/paykiosk-foot.ini" ||
+	fail "the packaged paykiosk-foot.ini is not assets/session/paykiosk-foot.ini"
+if command -v foot >/dev/null 2>&1; then
+	foot --config="$root/usr/share/paykiosk/paykiosk-foot.ini" --check-config > "$E2E_TMP/foot.check" 2>&1 ||
+		{ cat "$E2E_TMP/foot.check" >&2; fail "foot refuses the packaged paykiosk-foot.ini"; }
+	if grep -E '^ *(err|warn):' "$E2E_TMP/foot.check"; then fail "foot warns about paykiosk-foot.ini"; fi
+else
+	e2e_log "NOTE: no foot (package foot): paykiosk-foot.ini was not checked by foot"
+fi
 if command -v systemd-analyze >/dev/null 2>&1; then
 	# verify resolves ExecStart= and the man pages inside the root; the units
 	# they depend on (sysinit.target ...) come from this machine's systemd,
@@ -237,7 +288,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	mkdir -p "$root/lib/systemd"
 	cp -a -n /lib/systemd/system "$root/lib/systemd/" || fail "cannot copy the systemd units"
 	MANPATH="$root/usr/share/man" systemd-analyze verify --root="$root" paykiosk@tty1.service \
-		paykiosk-hub.service > "$E2E_TMP/verify" 2>&1 ||
+		paykiosk-hub.service paykiosk-session@cashier.service > "$E2E_TMP/verify" 2>&1 ||
 		{ cat "$E2E_TMP/verify" >&2; fail "systemd-analyze verify failed"; }
 	# It only warns (status 0) about unknown keys or bad values: none allowed.
 	[ ! -s "$E2E_TMP/verify" ] || { cat "$E2E_TMP/verify" >&2; fail "systemd-analyze verify warned"; }
