@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "common/fdio.h"
 #include "common/i18n.h"
 #include "layout/qr.h"
 
@@ -105,22 +106,6 @@ extra:
 	return -1;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The code for a terminal of ws: fitted, or an error saying how big the
  * window must be. */
 static int fit_terminal(const char *text, int ecc, const struct winsize *ws,
@@ -176,7 +161,7 @@ int pk_cmd_qr(int argc, char **argv)
 		rc = pk_qr_encode(text, o.ecc >= 0 ? o.ecc : 1, 4, &qr, &err);
 	if (rc == 0)
 		rc = pk_qr_render(&qr, tty && o.color, &buf, &len, &err);
-	if (rc == 0 && write_all(STDOUT_FILENO, buf, len) < 0)
+	if (rc == 0 && pk_write_all(STDOUT_FILENO, buf, len) < 0)
 		rc = pk_error_setc(&err, PK_ERR_IO, errno, "%s", _("Could not write the QR code."));
 	if (rc < 0)
 		fprintf(stderr, "%s\n", err.msg);

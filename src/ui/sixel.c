@@ -12,6 +12,7 @@
 
 #include <sixel.h>
 
+#include "common/fdio.h"
 #include "common/i18n.h"
 #include "layout/shape.h"
 #include "layout/text.h"
@@ -32,26 +33,6 @@ int pk_graphics_parse(const char *text, pk_graphics *out)
 		*out = PK_GRAPHICS_TEXT;
 	else
 		return -1;
-	return 0;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pf = { .fd = fd, .events = POLLOUT };
-			if (poll(&pf, 1, 1000) <= 0)
-				return -1;
-			continue;
-		}
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
 	return 0;
 }
 
@@ -615,7 +596,7 @@ int pk_sixel_emit(pk_sixel *sx, pk_error *err)
 	int rc = 0;
 	if (out.failed)
 		rc = pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
-	else if (out.len > 0 && write_all(sx->out_fd, out.p, out.len) < 0)
+	else if (out.len > 0 && pk_write_all(sx->out_fd, out.p, out.len) < 0)
 		rc = pk_error_setc(err, PK_ERR_IO, errno, _("Cannot write %s: %s"), "stdout",
 				   strerror(errno));
 	free(out.p);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fdio.h"
 #include "common/i18n.h"
 #include "layout/text.h"
 
@@ -325,28 +326,6 @@ static void round_two(const pk_termprobe_ask *ask, bytes *q)
 		add(q, "\x1b[c");
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pf = { .fd = fd, .events = POLLOUT };
-
-			if (poll(&pf, 1, 1000) <= 0)
-				return -1;
-			continue;
-		}
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The answers read so far and where the parser is. */
 typedef struct reader {
 	int fd;
@@ -438,7 +417,7 @@ int pk_termprobe_run(int in_fd, int out_fd, const pk_termprobe_ask *ask,
 	long long last = r.start + 4LL * first_ms + 1000;
 
 	/* round 1: is anyone there? */
-	if (write_all(out_fd, "\x1b[c", 3) < 0) {
+	if (pk_write_all(out_fd, "\x1b[c", 3) < 0) {
 		pk_error_setc(err, PK_ERR_IO, errno, _("Cannot write %s: %s"), tty_name(out_fd),
 			      strerror(errno));
 		goto out;
@@ -447,7 +426,7 @@ int pk_termprobe_run(int in_fd, int out_fd, const pk_termprobe_ask *ask,
 
 	/* round 2: the rest, to a terminal that answers */
 	if (ok && r.ps.da1 >= 1 && q.len > 0) {
-		if (write_all(out_fd, q.data, q.len) < 0) {
+		if (pk_write_all(out_fd, q.data, q.len) < 0) {
 			pk_error_setc(err, PK_ERR_IO, errno, _("Cannot write %s: %s"),
 				      tty_name(out_fd), strerror(errno));
 			goto out;
