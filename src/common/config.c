@@ -382,9 +382,7 @@ static int plain_key(const char *k)
 	return 1;
 }
 
-/* Split "key = value" in place. Value: optional double quotes; unquoted
- * values end at a '#' that follows whitespace. 0, or -1 if malformed. */
-static int split_line(char *line, char **key, char **value)
+int pk_config_split_line(char *line, char **key, char **value)
 {
 	char *eq = strchr(line, '=');
 	if (!eq)
@@ -413,6 +411,19 @@ static int split_line(char *line, char **key, char **value)
 	return 0;
 }
 
+int pk_config_next_pair(FILE *f, char **line, size_t *cap, int *lineno, char **key,
+			char **value)
+{
+	while (getline(line, cap, f) >= 0) {
+		(*lineno)++;
+		char *l = trim(*line);
+		if (!*l || *l == '#')
+			continue;
+		return pk_config_split_line(l, key, value) < 0 || !**key ? -1 : 1;
+	}
+	return 0;
+}
+
 static int read_config_file(pk_config *cfg, struct given *given, const char *path,
 			    bool missing_ok, pk_error *err)
 {
@@ -428,12 +439,10 @@ static int read_config_file(pk_config *cfg, struct given *given, const char *pat
 	char *line = NULL;
 	size_t cap = 0;
 	int lineno = 0, rc = 0;
-	while (rc == 0 && getline(&line, &cap, f) >= 0) {
-		lineno++;
-		char *l = trim(line), *key, *value;
-		if (!*l || *l == '#')
-			continue;
-		if (split_line(l, &key, &value) < 0 || !*key) {
+	char *key, *value;
+	int got;
+	while (rc == 0 && (got = pk_config_next_pair(f, &line, &cap, &lineno, &key, &value)) != 0) {
+		if (got < 0) {
 			/* TRANSLATORS: FILE:LINE: problem; the line is not repeated (it may hold the secret). */
 			rc = pk_error_set(err, PK_ERR_CONFIG, _("%s:%d: expected key = value"),
 					  path, lineno);

@@ -19,6 +19,8 @@
 #ifndef PK_CONFIG_H
 #define PK_CONFIG_H
 
+#include <stdio.h>
+
 #include <stdbool.h>
 
 #include "error.h"
@@ -92,5 +94,15 @@ const char *pk_config_usage(void);
 /* Whether a URL is acceptable as api_url: https://..., or http:// to a
  * loopback host (127.0.0.0/8, ::1, localhost).  0 or -1 with a message. */
 int pk_config_check_url(const char *url, pk_error *err);
+/* One line of a "key = value" file (the kiosk's config, the hub's), split
+ * in place; blanks around both trimmed.  Value: optional double quotes;
+ * unquoted values end at a '#' that follows whitespace.  0, or -1 if
+ * malformed. */
+int pk_config_split_line(char *line, char **key, char **value);
+/* The next "key = value" line of f, blank lines and '#' comments skipped:
+ * 1 with key and value pointing into *line (a getline buffer), 0 at the
+ * end, -1 for a malformed line (*lineno counts the lines read). */
+int pk_config_next_pair(FILE *f, char **line, size_t *cap, int *lineno, char **key,
+			char **value);
 
 #endif

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/config.h"
 #include "common/i18n.h"
 
 static const struct {
@@ -253,48 +254,6 @@ static int apply(pk_hub_config *cfg, enum hkey k, const char *value, const struc
 
 /* ---- the file ---- */
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
-			 s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
-/* "key = value", value optionally in double quotes; an unquoted value ends
- * at a '#' after whitespace.  0 / -1. */
-static int split_line(char *line, char **key, char **value)
-{
-	char *eq = strchr(line, '=');
-	if (!eq)
-		return -1;
-	*eq = '\0';
-	*key = trim(line);
-	char *v = trim(eq + 1);
-	if (*v == '"') {
-		char *close = strchr(v + 1, '"');
-		if (!close)
-			return -1;
-		*close = '\0';
-		char *rest = trim(close + 1);
-		if (*rest && *rest != '#')
-			return -1;
-		*value = v + 1;
-		return 0;
-	}
-	for (char *p = v; *p; p++) {
-		if (*p == '#' && p > v && (p[-1] == ' ' || p[-1] == '\t')) {
-			*p = '\0';
-			break;
-		}
-	}
-	*value = trim(v);
-	return 0;
-}
-
 static bool plain_key(const char *k)
 {
 	size_t n = strlen(k);
@@ -338,12 +297,10 @@ static int read_config(pk_hub_config *cfg, const char *path, bool missing_ok, pk
 	char *line = NULL;
 	size_t cap = 0;
 	int lineno = 0;
-	while (rc == 0 && getline(&line, &cap, f) >= 0) {
-		lineno++;
-		char *l = trim(line), *key, *value;
-		if (!*l || *l == '#')
-			continue;
-		if (split_line(l, &key, &value) < 0 || !*key) {
+	char *key, *value;
+	int got;
+	while (rc == 0 && (got = pk_config_next_pair(f, &line, &cap, &lineno, &key, &value)) != 0) {
+		if (got < 0) {
 			/* TRANSLATORS: FILE:LINE: problem; the line is not repeated (it may hold a key). */
 			rc = pk_error_set(err, PK_ERR_CONFIG, _("%s:%d: expected key = value"), path,
 					  lineno);
