@@ -22,7 +22,7 @@ build_pkgs=(build-essential cmake pkg-config gettext
 test_pkgs=(tmux curl zbar-tools sqlite3 valgrind clang libclang-rt-14-dev
   qrencode python3-qrcode hyperfine time openssl groff-base man-db systemd
   postgresql-15 lintian python3
-  cage foot grim tesseract-ocr tesseract-ocr-eng tesseract-ocr-mya tesseract-ocr-hin
+  cage sway foot grim tesseract-ocr tesseract-ocr-eng tesseract-ocr-mya tesseract-ocr-hin
   libharfbuzz-bin libsixel-bin xwayland python3-pil)
 
 say() { printf '== %s\n' "$*" >&2; }

@@ -23,7 +23,13 @@
 #   - the kiosk session's launcher, <prefix>/<libexecdir>/paykiosk/
 #     paykiosk-session (mode 0755), its default paykiosk and
 #     paykiosk-foot.ini the ones this install puts in <prefix>/<bindir> and
-#     <prefix>/<datadir>/paykiosk.
+#     <prefix>/<datadir>/paykiosk; the same for the two-screen session's,
+#     paykiosk-session-dual, and its paykiosk-sway.conf.
+#   - paykiosk-session-dual@.service: made here from
+#     paykiosk-session@.service (one set of settings and hardening for
+#     both), with the two-screen launcher in ExecStart= (no --kiosk: the
+#     customer display is for a counter), its own description, and a
+#     conflict with the one-screen session of the same user.
 #   - a stripped install (cpack, cmake --install --strip): the programs also
 #     lose the .comment and .note sections, as Debian's dh_strip does.
 
@@ -100,32 +106,73 @@ foreach(_pair ${_units})
     PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 endforeach()
 
-# ---- the kiosk session: its launcher and its unit ----
+# ---- the kiosk sessions: their launchers and their units ----
 pk_full_dir(_libexecdir "${PK_I_LIBEXECDIR}")
 pk_full_dir(_datadir "${PK_I_DATADIR}")
-set(_session "${_libexecdir}/paykiosk/paykiosk-session")
-file(READ "${PK_I_SRC}/assets/session/paykiosk-session" _launcher)
-foreach(_pair "PAYKIOSK_SESSION_KIOSK:-/usr/bin/paykiosk}=PAYKIOSK_SESSION_KIOSK:-${_bindir}/paykiosk}"
-    "PAYKIOSK_SESSION_FOOT_INI:-/usr/share/paykiosk/paykiosk-foot.ini}=PAYKIOSK_SESSION_FOOT_INI:-${_datadir}/paykiosk/paykiosk-foot.ini}")
-  string(REPLACE "=" ";" _pair "${_pair}")
-  list(GET _pair 0 _from)
-  list(GET _pair 1 _to)
-  string(FIND "${_launcher}" "${_from}" _at)
-  if(_at LESS 0)
-    message(FATAL_ERROR "assets/session/paykiosk-session has no '${_from}' to place")
-  endif()
-  string(REPLACE "${_from}" "${_to}" _launcher "${_launcher}")
-endforeach()
 file(MAKE_DIRECTORY "${PK_I_BIN}/pk-install/session")
-file(WRITE "${PK_I_BIN}/pk-install/session/paykiosk-session" "${_launcher}")
-file(INSTALL "${PK_I_BIN}/pk-install/session/paykiosk-session" DESTINATION "${_libexecdir}/paykiosk"
-  PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
-  WORLD_READ WORLD_EXECUTE)
-file(READ "${PK_I_SRC}/assets/session/paykiosk-session@.service" _unit)
-string(REPLACE "\nExecStart=/usr/libexec/paykiosk/paykiosk-session " "\nExecStart=${_session} "
-  _unit "${_unit}")
+# pk_place(TEXT_VAR FILE FROM TO ...): each FROM in TEXT_VAR replaced by its
+# TO; a FROM the file lacks stops the install (the file changed under us).
+function(pk_place text_var file)
+  set(_text "${${text_var}}")
+  set(_args ${ARGN})
+  list(LENGTH _args _n)
+  set(_i 0)
+  while(_i LESS _n)
+    list(GET _args ${_i} _from)
+    math(EXPR _j "${_i} + 1")
+    list(GET _args ${_j} _to)
+    string(FIND "${_text}" "${_from}" _at)
+    if(_at LESS 0)
+      message(FATAL_ERROR "${file} has no '${_from}' to place")
+    endif()
+    string(REPLACE "${_from}" "${_to}" _text "${_text}")
+    math(EXPR _i "${_i} + 2")
+  endwhile()
+  set(${text_var} "${_text}" PARENT_SCOPE)
+endfunction()
+foreach(_launcher_name paykiosk-session paykiosk-session-dual)
+  file(READ "${PK_I_SRC}/assets/session/${_launcher_name}" _launcher)
+  pk_place(_launcher "assets/session/${_launcher_name}"
+    "PAYKIOSK_SESSION_KIOSK:-/usr/bin/paykiosk}" "PAYKIOSK_SESSION_KIOSK:-${_bindir}/paykiosk}"
+    "PAYKIOSK_SESSION_FOOT_INI:-/usr/share/paykiosk/paykiosk-foot.ini}"
+    "PAYKIOSK_SESSION_FOOT_INI:-${_datadir}/paykiosk/paykiosk-foot.ini}")
+  if(_launcher_name STREQUAL "paykiosk-session-dual")
+    pk_place(_launcher "assets/session/${_launcher_name}"
+      "PAYKIOSK_SESSION_SWAY_CONF:-/usr/share/paykiosk/paykiosk-sway.conf}"
+      "PAYKIOSK_SESSION_SWAY_CONF:-${_datadir}/paykiosk/paykiosk-sway.conf}")
+  endif()
+  file(WRITE "${PK_I_BIN}/pk-install/session/${_launcher_name}" "${_launcher}")
+  file(INSTALL "${PK_I_BIN}/pk-install/session/${_launcher_name}" DESTINATION "${_libexecdir}/paykiosk"
+    PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+    WORLD_READ WORLD_EXECUTE)
+endforeach()
+file(READ "${PK_I_SRC}/assets/session/paykiosk-session@.service" _unit_src)
+set(_unit "${_unit_src}")
+pk_place(_unit "assets/session/paykiosk-session@.service"
+  "\nExecStart=/usr/libexec/paykiosk/paykiosk-session " "\nExecStart=${_libexecdir}/paykiosk/paykiosk-session ")
 file(WRITE "${PK_I_BIN}/pk-install/session/paykiosk-session@.service" "${_unit}")
-file(INSTALL "${PK_I_BIN}/pk-install/session/paykiosk-session@.service" DESTINATION "${_unitdir}"
+set(_unit "# paykiosk-session-dual@.service - the kiosk on two screens (sway, two foot
+# terminals: paykiosk for the cashier, its customer display facing the
+# customer; paykiosk-session-dual), on tty1, on boot:
+#
+#   systemctl enable --now paykiosk-session-dual@cashier
+#
+# Made at install time from paykiosk-session@.service, whose notes below
+# apply (read \"cage\" as sway), but: the two-screen launcher runs paykiosk
+# for a counter (no --kiosk: in self-service mode the main screen is the
+# customer's), and it stops that user's one-screen session.
+#
+${_unit_src}")
+pk_place(_unit "assets/session/paykiosk-session@.service"
+  "\nDescription=paykiosk kiosk session (cage, foot) on tty1 for %i\n"
+  "\nDescription=paykiosk two-screen kiosk session (sway, foot, customer display) on tty1 for %i\n"
+  "\nConflicts=getty@tty1.service paykiosk@tty1.service\n"
+  "\nConflicts=getty@tty1.service paykiosk@tty1.service paykiosk-session@%i.service\n"
+  "\nExecStart=/usr/libexec/paykiosk/paykiosk-session --kiosk\n"
+  "\nExecStart=${_libexecdir}/paykiosk/paykiosk-session-dual\n")
+file(WRITE "${PK_I_BIN}/pk-install/session/paykiosk-session-dual@.service" "${_unit}")
+file(INSTALL "${PK_I_BIN}/pk-install/session/paykiosk-session@.service"
+  "${PK_I_BIN}/pk-install/session/paykiosk-session-dual@.service" DESTINATION "${_unitdir}"
   PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 
 # ---- strip as Debian does ----

@@ -93,9 +93,10 @@ if [ "${PK_SANITIZE:-0}" = 1 ]; then
 		fail "a sanitizer build whose Depends lacks libasan: $depends"
 fi
 # The kiosk session (paykiosk-session@.service) runs cage, foot and the
-# Noto fonts; Debian 12's cage will not start without Xwayland.
+# Noto fonts; Debian 12's cage will not start without Xwayland.  The
+# two-screen session (paykiosk-session-dual@.service) runs sway.
 recommends=$(dpkg-deb -f "$deb" Recommends | tr ',|' '\n\n' | sed 's/(.*)//; s/^ *//; s/ *$//')
-for want in cage foot xwayland fonts-noto-mono fonts-noto-core; do
+for want in cage foot xwayland fonts-noto-mono fonts-noto-core sway; do
 	printf '%s\n' "$recommends" | grep -qx "$want" ||
 		fail "Recommends lacks $want: $(dpkg-deb -f "$deb" Recommends)"
 done
@@ -135,6 +136,9 @@ has_file -rw-r--r-- "$unitdir/paykiosk-hub.service"
 has_file -rw-r--r-- "$unitdir/paykiosk-session@.service"
 has_file -rwxr-xr-x usr/libexec/paykiosk/paykiosk-session
 has_file -rw-r--r-- usr/share/paykiosk/paykiosk-foot.ini
+has_file -rw-r--r-- "$unitdir/paykiosk-session-dual@.service"
+has_file -rwxr-xr-x usr/libexec/paykiosk/paykiosk-session-dual
+has_file -rw-r--r-- usr/share/paykiosk/paykiosk-sway.conf
 has_file -rw-r--r-- usr/share/doc/paykiosk/SCREENS.md
 if awk '$2 != "root/root"' "$E2E_TMP/contents" | grep .; then fail "files not owned by root"; fi
 if grep -E '(^|/)(build|usr/local|tmp)/' "$E2E_TMP/contents"; then fail "a build or staging path in the package"; fi
@@ -261,6 +265,15 @@ for kv in 'ExecStart=/usr/libexec/paykiosk/paykiosk-session --kiosk' 'User=%i' '
 	'WantedBy=multi-user.target'; do
 	grep -qxF -- "$kv" "$sesunit" || fail "paykiosk-session@.service lacks the line $kv"
 done
+# The two-screen session: the same unit but for its launcher (the
+# customer's screen is the second monitor's, so no --kiosk), and never
+# together with the one-screen session of the same user.
+dualunit="$root/$unitdir/paykiosk-session-dual@.service"
+grep -qxF 'ExecStart=/usr/libexec/paykiosk/paykiosk-session-dual' "$dualunit" ||
+	fail "paykiosk-session-dual@.service does not start the dual launcher: $(grep -n ExecStart "$dualunit")"
+grep -q '^Conflicts=.*paykiosk-session@%i.service' "$dualunit" ||
+	fail "paykiosk-session-dual@.service does not conflict with paykiosk-session@%i: $(grep -n Conflicts "$dualunit")"
+sh -n "$root/usr/libexec/paykiosk/paykiosk-session-dual" || fail "the dual launcher is not valid sh"
 # The unpacked launcher: valid sh, its defaults the unpacked kiosk and foot
 # settings (the ones in the source tree, which the screenshot suite
 # photographs), cage running foot running the kiosk.
@@ -288,7 +301,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	mkdir -p "$root/lib/systemd"
 	cp -a -n /lib/systemd/system "$root/lib/systemd/" || fail "cannot copy the systemd units"
 	MANPATH="$root/usr/share/man" systemd-analyze verify --root="$root" paykiosk@tty1.service \
-		paykiosk-hub.service paykiosk-session@cashier.service > "$E2E_TMP/verify" 2>&1 ||
+		paykiosk-hub.service paykiosk-session@cashier.service paykiosk-session-dual@cashier.service > "$E2E_TMP/verify" 2>&1 ||
 		{ cat "$E2E_TMP/verify" >&2; fail "systemd-analyze verify failed"; }
 	# It only warns (status 0) about unknown keys or bad values: none allowed.
 	[ ! -s "$E2E_TMP/verify" ] || { cat "$E2E_TMP/verify" >&2; fail "systemd-analyze verify warned"; }

@@ -18,7 +18,8 @@
 #include "txid.h"
 
 enum vtype {
-	T_STR, T_STR_EMPTY_OK, T_URL, T_SECRET, T_TOKEN, T_LABEL, T_LANG, T_INT, T_BOOL, T_PIN_HASH
+	T_STR, T_STR_EMPTY_OK, T_URL, T_SECRET, T_TOKEN, T_LABEL, T_LANG, T_INT, T_BOOL, T_PIN_HASH,
+	T_TERM
 };
 
 enum key {
@@ -26,6 +27,7 @@ enum key {
 	K_TRAINING, K_ASK_LABEL, K_RESULT_PAUSE, K_SHOP_NAME, K_KIOSK, K_IDLE_TIMEOUT,
 	K_SUPERVISOR_PIN, K_RECEIPT_PRINTER, K_RECEIPT_WIDTH, K_VERBOSE, K_PAY_UNKNOWN_AFTER,
 	K_RECHECK_INTERVAL, K_OPEN_SALE_MAX_AGE, K_HUB_URL, K_HUB_TOKEN, K_HUB_POLL_INTERVAL,
+	K_CUSTOMER_DISPLAY, K_CUSTOMER_DISPLAY_TERM,
 	K__COUNT
 };
 
@@ -62,6 +64,11 @@ static const struct setting {
 	 * variables are read with the secret's, see secret_envs) */
 	[K_HUB_TOKEN] = { "hub_token", NULL, NULL, T_TOKEN, 0, 0 },
 	[K_HUB_POLL_INTERVAL] = { "hub_poll_interval", NULL, NULL, T_INT, 1, 300 },
+	/* The customer's screen (ui/custdisp.h): a terminal device, and its
+	 * terminal type (default: the kiosk's own $TERM). */
+	[K_CUSTOMER_DISPLAY] = { "customer_display", NULL, "--customer-display", T_STR, 0, 0 },
+	[K_CUSTOMER_DISPLAY_TERM] = { "customer_display_term", NULL, "--customer-display-term",
+				      T_TERM, 0, 0 },
 };
 
 /* Secrets: never on the command line; in the environment as a value or a
@@ -97,6 +104,10 @@ static char **str_slot(pk_config *cfg, enum key k)
 		return &cfg->receipt_printer;
 	case K_SUPERVISOR_PIN:
 		return &cfg->supervisor_pin;
+	case K_CUSTOMER_DISPLAY:
+		return &cfg->customer_display;
+	case K_CUSTOMER_DISPLAY_TERM:
+		return &cfg->customer_display_term;
 	default:
 		return NULL;
 	}
@@ -257,6 +268,20 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 			return -1;
 		break;
 	case T_SECRET:
+		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
+			return -1;
+		break;
+	case T_TERM:
+		/* A terminfo name: letters, digits and - + . _ only. */
+		for (const char *p = value; *p; p++)
+			if (!isalnum((unsigned char)*p) && !strchr("-+._", *p))
+				return fail_at(err, PK_ERR_CONFIG, src, k,
+					       _("is not a terminal type name (such as linux or "
+						 "xterm-256color)"));
+		if (strlen(value) > 64)
+			return fail_at(err, PK_ERR_CONFIG, src, k,
+				       _("is not a terminal type name (such as linux or "
+					 "xterm-256color)"));
 		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
 			return -1;
 		break;
@@ -707,6 +732,10 @@ static int load(pk_config *cfg, int argc, char **argv, pk_config_action *action,
 	if (!cfg->hub_url != !cfg->hub_token)
 		return pk_error_set(err, PK_ERR_CONFIG, "%s",
 				    _("hub_url and hub_token go together: set both (or neither)"));
+	if (cfg->kiosk && cfg->customer_display)
+		return pk_error_set(err, PK_ERR_CONFIG, "%s",
+				    _("--customer-display cannot be used with --kiosk: in "
+				      "self-service mode the main screen is the customer's"));
 	return 0;
 }
 
@@ -743,6 +772,8 @@ void pk_config_free(pk_config *cfg)
 	free(cfg->shop_name);
 	free(cfg->receipt_printer);
 	free(cfg->supervisor_pin);
+	free(cfg->customer_display);
+	free(cfg->customer_display_term);
 	free(cfg->config_path);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -761,6 +792,10 @@ const char *pk_config_usage(void)
 		 "  --training           practice mode: no money moves\n"
 		 "  --ask-label          ask for the customer's account ID on each sale\n"
 		 "  --kiosk              self-service lock: leaving needs the supervisor PIN\n"
+		 "  --customer-display TTY  the customer's screen: a second terminal\n"
+		 "                       (/dev/tty2, or a second terminal window's tty)\n"
+		 "  --customer-display-term TERM\n"
+		 "                       its terminal type (default: $TERM)\n"
 		 "  --verbose            also write the log lines to stderr (commands)\n"
 		 "  --config FILE        read this config file\n"
 		 "  --help, --version\n"
@@ -779,7 +814,8 @@ const char *pk_config_usage(void)
 		 "Config file (key = value, # comments): api_url secret label lang journal\n"
 		 "  poll_interval poll_timeout training ask_label result_pause shop_name\n"
 		 "  kiosk idle_timeout supervisor_pin receipt_printer receipt_width verbose\n"
-		 "  pay_unknown_after recheck_interval open_sale_max_age\n"
+		 "  pay_unknown_after recheck_interval open_sale_max_age customer_display\n"
+		 "  customer_display_term\n"
 		 "Default config file: $XDG_CONFIG_HOME/paykiosk/paykiosk.conf, else\n"
 		 "  /etc/paykiosk/paykiosk.conf\n");
 }

@@ -5,13 +5,15 @@
  *   api_url secret label lang journal poll_interval poll_timeout training
  *   ask_label result_pause shop_name kiosk idle_timeout supervisor_pin
  *   receipt_printer receipt_width verbose pay_unknown_after recheck_interval
- *   open_sale_max_age hub_url hub_token hub_poll_interval
+ *   open_sale_max_age hub_url hub_token hub_poll_interval customer_display
+ *   customer_display_term
  * Environment: PAYKIOSK_API_URL PAYKIOSK_SECRET PAYKIOSK_SECRET_FILE
  *   PAYKIOSK_LABEL PAYKIOSK_LANG PAYKIOSK_JOURNAL PAYKIOSK_CONFIG
  *   PAYKIOSK_RECEIPT_PRINTER PAYKIOSK_HUB_URL PAYKIOSK_HUB_TOKEN
  *   PAYKIOSK_HUB_TOKEN_FILE
  * Flags: --api-url --label --lang --journal --poll-interval --poll-timeout
- *   --training --ask-label --kiosk --verbose --config FILE --help --version (never --secret: argv is public)
+ *   --training --ask-label --kiosk --verbose --customer-display PATH
+ *   --customer-display-term TERM --config FILE --help --version (never --secret: argv is public)
  * The config file and the secret and token files must not be readable by
  * group/others (the config file may hold the secret and the hub token).
  * Default config file: $XDG_CONFIG_HOME/paykiosk/paykiosk.conf (if present),
@@ -71,6 +73,9 @@ typedef struct pk_config {
 	                        together with hub_url */
 	int hub_poll_interval; /* seconds, 1..300: the UPI status poll period while the
 	                          hub is healthy (else poll_interval) */
+	char *customer_display; /* the customer's terminal device (ui/custdisp.h), or NULL:
+	                           none; refused with kiosk (the screen is the customer's) */
+	char *customer_display_term; /* its TERM, or NULL: the kiosk's own */
 	bool verbose;        /* mirror log lines to stderr (not in the UI) */
 	char *config_path;   /* the file that was read, or NULL */
 	/* Positional arguments left after the options: a subcommand and its

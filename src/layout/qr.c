@@ -1,5 +1,6 @@
-/* qr.c - libqrencode matrix -> half-block cells, and the choice of ECC
- * level and quiet zone that fits the space the caller has.
+/* qr.c - libqrencode matrix -> block cells (half or full blocks, qr.h),
+ * and the choice of ECC level and quiet zone that fits the space the
+ * caller has.
  *
  * The fit is a pure function of (text, max size): candidates are tried in
  * a fixed order, best first (quiet zone 4, 3, 2; within each, ECC H, Q,
@@ -42,26 +43,62 @@ static int encode(const char *text, int ecc, QRcode **out, pk_error *err)
 	return 0;
 }
 
-static int cells_from_code(const QRcode *code, int ecc, int quiet, pk_qr *out,
+void pk_qr_shape_cells(pk_qr_shape shape, int side, int *cols, int *rows)
+{
+	if (shape == PK_QR_FULL) {
+		*cols = 2 * side;
+		*rows = side;
+	} else {
+		*cols = side;
+		*rows = (side + 1) / 2;
+	}
+}
+
+/* The bit of a cell that module row my lights: full blocks light both
+ * halves of their own row, half blocks one half of a shared row. */
+static void cell_of(pk_qr_shape shape, int mx, int my, int *cx, int *cy, int *ncx,
+		    unsigned char *bit)
+{
+	if (shape == PK_QR_FULL) {
+		*cx = 2 * mx;
+		*cy = my;
+		*ncx = 2;
+		*bit = PK_QR_UPPER | PK_QR_LOWER;
+	} else {
+		*cx = mx;
+		*cy = my / 2;
+		*ncx = 1;
+		*bit = (my % 2 == 0) ? PK_QR_UPPER : PK_QR_LOWER;
+	}
+}
+
+static int cells_from_code(const QRcode *code, int ecc, int quiet, pk_qr_shape shape, pk_qr *out,
 			   pk_error *err)
 {
 	int side = code->width + 2 * quiet;
-	int cols = side, rows = (side + 1) / 2;
+	int cols, rows;
+
+	pk_qr_shape_cells(shape, side, &cols, &rows);
 	unsigned char *cells = calloc((size_t)rows * (size_t)cols, 1);
 
 	if (!cells)
 		return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory."));
 	for (int y = 0; y < code->width; y++) {
-		int my = y + quiet;
-		unsigned char bit = (my % 2 == 0) ? PK_QR_UPPER : PK_QR_LOWER;
-		unsigned char *row = cells + (size_t)(my / 2) * (size_t)cols;
+		for (int x = 0; x < code->width; x++) {
+			if (!(code->data[(size_t)y * (size_t)code->width + (size_t)x] & 1))
+				continue;
+			int cx, cy, ncx;
+			unsigned char bit;
 
-		for (int x = 0; x < code->width; x++)
-			if (code->data[(size_t)y * (size_t)code->width + (size_t)x] & 1)
-				row[x + quiet] |= bit;
+			cell_of(shape, x + quiet, y + quiet, &cx, &cy, &ncx, &bit);
+			for (int i = 0; i < ncx; i++)
+				cells[(size_t)cy * (size_t)cols + (size_t)(cx + i)] |= bit;
+		}
 	}
 	out->cols = cols;
 	out->rows = rows;
+	out->side = side;
+	out->shape = shape;
 	out->version = code->version;
 	out->ecc = ecc;
 	out->quiet = quiet;
@@ -69,16 +106,17 @@ static int cells_from_code(const QRcode *code, int ecc, int quiet, pk_qr *out,
 	return 0;
 }
 
-static int fits(int width, int quiet, int max_cols, int max_rows)
+static int fits(pk_qr_shape shape, int width, int quiet, int max_cols, int max_rows)
 {
-	int side = width + 2 * quiet;
+	int cols, rows;
 
-	return side <= max_cols && (side + 1) / 2 <= max_rows;
+	pk_qr_shape_cells(shape, width + 2 * quiet, &cols, &rows);
+	return cols <= max_cols && rows <= max_rows;
 }
 
 /* The fit over a set of ECC levels: ecc < 0 means all, best first. */
-int pk_qr_fit_ecc(const char *text, int ecc, int max_cols, int max_rows,
-		  pk_qr *out, pk_error *err)
+int pk_qr_fit_shape(const char *text, int ecc, pk_qr_shape shape, int max_cols, int max_rows,
+		    pk_qr *out, pk_error *err)
 {
 	QRcode *codes[N_ECC] = { NULL };
 	int rc = -1, any = 0;
@@ -86,7 +124,7 @@ int pk_qr_fit_ecc(const char *text, int ecc, int max_cols, int max_rows,
 	memset(out, 0, sizeof *out);
 	if (!text || !*text)
 		return pk_error_set(err, PK_ERR_INVALID, "%s", _("There is no QR data."));
-	if (ecc > 3)
+	if (ecc > 3 || (unsigned)shape >= PK_QR_SHAPE__COUNT)
 		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Unknown QR error correction level."));
 	for (int e = 0; e < N_ECC; e++) {
 		if (ecc >= 0 && (int)ecc_order[e] != ecc)
@@ -106,10 +144,12 @@ int pk_qr_fit_ecc(const char *text, int ecc, int max_cols, int max_rows,
 		goto done; /* err already says too long */
 	for (int q = 0; q < N_QUIET; q++) {
 		for (int e = 0; e < N_ECC; e++) {
-			if (!codes[e] || !fits(codes[e]->width, quiet_order[q], max_cols, max_rows))
+			if (!codes[e] ||
+			    !fits(shape, codes[e]->width, quiet_order[q], max_cols, max_rows))
 				continue;
 			pk_error_clear(err);
-			rc = cells_from_code(codes[e], (int)ecc_order[e], quiet_order[q], out, err);
+			rc = cells_from_code(codes[e], (int)ecc_order[e], quiet_order[q], shape, out,
+					     err);
 			goto done;
 		}
 	}
@@ -120,6 +160,12 @@ done:
 		if (codes[e])
 			QRcode_free(codes[e]);
 	return rc;
+}
+
+int pk_qr_fit_ecc(const char *text, int ecc, int max_cols, int max_rows, pk_qr *out,
+		  pk_error *err)
+{
+	return pk_qr_fit_shape(text, ecc, PK_QR_HALF, max_cols, max_rows, out, err);
 }
 
 int pk_qr_fit(const char *text, int max_cols, int max_rows, pk_qr *out, pk_error *err)
@@ -139,7 +185,7 @@ int pk_qr_encode(const char *text, int ecc, int quiet, pk_qr *out, pk_error *err
 		return pk_error_set(err, PK_ERR_INVALID, "%s", _("Unknown QR error correction level."));
 	if (encode(text, ecc, &code, err) < 0)
 		return -1;
-	rc = cells_from_code(code, ecc, quiet, out, err);
+	rc = cells_from_code(code, ecc, quiet, PK_QR_HALF, out, err);
 	QRcode_free(code);
 	return rc;
 }
@@ -150,7 +196,7 @@ void pk_qr_free(pk_qr *qr)
 		return;
 	free(qr->cells);
 	qr->cells = NULL;
-	qr->cols = qr->rows = 0;
+	qr->cols = qr->rows = qr->side = 0;
 }
 
 const char *pk_qr_glyph(unsigned char cell)
@@ -162,12 +208,13 @@ const char *pk_qr_glyph(unsigned char cell)
 
 int pk_qr_module(const pk_qr *qr, int x, int y)
 {
-	int side = qr->cols;
+	int cx, cy, ncx;
+	unsigned char bit;
 
-	if (x < 0 || y < 0 || x >= side || y >= side)
+	if (x < 0 || y < 0 || x >= qr->side || y >= qr->side)
 		return 0;
-	return (qr->cells[(size_t)(y / 2) * (size_t)qr->cols + (size_t)x]
-		& (y % 2 == 0 ? PK_QR_UPPER : PK_QR_LOWER)) != 0;
+	cell_of(qr->shape, x, y, &cx, &cy, &ncx, &bit);
+	return (qr->cells[(size_t)cy * (size_t)qr->cols + (size_t)cx] & bit) == bit;
 }
 
 #define ANSI_ON "\033[30;107m"

@@ -1,8 +1,15 @@
-/* qr.h - a QR code as terminal cells: libqrencode matrix -> half blocks.
- * Two modules per character cell vertically.  Each cell is 0..3:
- * bit 0 = upper module dark, bit 1 = lower module dark, drawn as
- * ' ', '▀', '▄', '█' in black on an explicit white background, so the
- * screen text alone is the code and it scans on dark and light themes. */
+/* qr.h - a QR code as terminal cells: libqrencode matrix -> blocks.
+ * Two shapes of module:
+ *   half blocks (PK_QR_HALF, the cashier's screen, `qr`, `pay`): one cell
+ *     column and half a cell row per module, two modules per cell
+ *     vertically;
+ *   full blocks (PK_QR_FULL, the customer display when it has room): two
+ *     cell columns and one cell row per module, so a module is about
+ *     square and twice as large - it scans from arm's length.
+ * Each cell is 0..3: bit 0 = upper half dark, bit 1 = lower half dark,
+ * drawn as ' ', '▀', '▄', '█' (full blocks use ' ' and '█' only) in black
+ * on an explicit white background, so the screen text alone is the code
+ * and it scans on dark and light themes. */
 #ifndef PK_QR_H
 #define PK_QR_H
 
@@ -11,8 +18,17 @@
 #define PK_QR_UPPER 1
 #define PK_QR_LOWER 2
 
+/* How a module maps to cells (see above). */
+typedef enum pk_qr_shape {
+	PK_QR_HALF = 0,         /* 1 column x 1/2 row */
+	PK_QR_FULL,             /* 2 columns x 1 row */
+	PK_QR_SHAPE__COUNT
+} pk_qr_shape;
+
 typedef struct pk_qr {
 	int cols, rows;         /* in cells, quiet zone included */
+	int side;               /* in modules, quiet zone included */
+	pk_qr_shape shape;
 	int version;            /* QR version chosen */
 	int ecc;                /* 0=L 1=M 2=Q 3=H */
 	int quiet;              /* quiet zone in modules */
@@ -31,9 +47,15 @@ const char *pk_qr_glyph(unsigned char cell);
 /* Like pk_qr_fit with the ECC level fixed (0..3); ecc < 0 = any, best first. */
 int pk_qr_fit_ecc(const char *text, int ecc, int max_cols, int max_rows,
 		  pk_qr *out, pk_error *err);
-/* No size limit: smallest version at ECC level ecc (0..3), given quiet zone. */
+/* The one fit: like pk_qr_fit_ecc, modules of the given shape. */
+int pk_qr_fit_shape(const char *text, int ecc, pk_qr_shape shape, int max_cols, int max_rows,
+		    pk_qr *out, pk_error *err);
+/* The cells a code of `side` modules takes in a shape. */
+void pk_qr_shape_cells(pk_qr_shape shape, int side, int *cols, int *rows);
+/* No size limit: smallest version at ECC level ecc (0..3), given quiet zone
+ * (half blocks). */
 int pk_qr_encode(const char *text, int ecc, int quiet, pk_qr *out, pk_error *err);
-/* 1 if module (x, y) is dark; the square is qr->cols modules a side,
+/* 1 if module (x, y) is dark; the square is qr->side modules a side,
  * quiet zone included; outside it is light. */
 int pk_qr_module(const pk_qr *qr, int x, int y);
 /* The whole code as text, one line per cell row ending in "\n"; with

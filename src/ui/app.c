@@ -24,6 +24,7 @@
 
 #include "common/i18n.h"
 #include "ui/colors.h"
+#include "ui/custdisp.h"
 #include "ui/draw.h"
 #include "ui/screen.h"
 #include "ui/sixel.h"
@@ -97,33 +98,38 @@ static pk_screen *wavepay_screen(void)
 	return pk_wavepay_new(false);
 }
 
-/* Which screen shows a sale in each state: routing's one table. */
+/* Which screen shows a sale at each stage: routing's one table. */
 static const struct route {
 	const pk_screen_ops *ops;
 	pk_screen *(*make)(void);
-} routes[] = {
-	{ &pk_wait_ops, pk_wait_new },       /* new, creating: the create in flight */
-	{ &pk_upi_qr_ops, pk_upi_qr_new },   /* awaiting_payment */
-	{ &pk_wavepay_ops, wavepay_screen }, /* the ID, its activation and its open answers */
-	{ &pk_result_ops, pk_result_new },   /* everything else */
+} routes[PK_STAGE__COUNT] = {
+	[PK_STAGE_WAIT] = { &pk_wait_ops, pk_wait_new },
+	[PK_STAGE_UPI] = { &pk_upi_qr_ops, pk_upi_qr_new },
+	[PK_STAGE_WAVEPAY] = { &pk_wavepay_ops, wavepay_screen },
+	[PK_STAGE_RESULT] = { &pk_result_ops, pk_result_new },
 };
 
-static const struct route *route_for(pk_sale_state st)
+pk_stage pk_app_stage(pk_sale_state st)
 {
 	switch (st) {
 	case PK_SALE_NEW:
 	case PK_SALE_CREATING:
-		return &routes[0];
+		return PK_STAGE_WAIT;
 	case PK_SALE_AWAITING_PAYMENT:
-		return &routes[1];
+		return PK_STAGE_UPI;
 	case PK_SALE_AWAITING_TXID:
 	case PK_SALE_ACTIVATING:
 	case PK_SALE_REFUSED:
 	case PK_SALE_UNKNOWN:
-		return &routes[2];
+		return PK_STAGE_WAVEPAY;
 	default:
-		return &routes[3];
+		return PK_STAGE_RESULT;
 	}
+}
+
+static const struct route *route_for(pk_sale_state st)
+{
+	return &routes[pk_app_stage(st)];
 }
 
 bool pk_app_locked(const pk_app *app)
@@ -141,6 +147,8 @@ void pk_app_follow_sale(pk_app *app)
 		return;
 	}
 	bool same_sale = app->routed_active && app->routed_id == v.sale->id;
+	if (!same_sale)
+		app->upi_app = PK_UPI_UNIVERSAL; /* a new sale starts with the universal link */
 	app->routed_active = true;
 	app->routed_id = v.sale->id;
 	app->routed_state = v.sale->state;
@@ -526,29 +534,40 @@ static void take_signals(pk_app *app, const pk_pump_wake *wake)
 	}
 }
 
+pk_graphics pk_app_graphics(pk_graphics env, const char *kiosk_term, const char *screen_term)
+{
+	if (!pk_app_term_draws(screen_term, PK_LANG_MY) ||
+	    !pk_app_term_draws(screen_term, PK_LANG_HI))
+		return PK_GRAPHICS_TEXT;
+	if (env != PK_GRAPHICS_AUTO)
+		return env;
+	if (screen_term && kiosk_term && strcmp(screen_term, kiosk_term) != 0)
+		return PK_GRAPHICS_TEXT; /* not the terminal that answered */
+	return PK_GRAPHICS_AUTO;
+}
+
 /* Before ncurses takes the terminal: ask it about itself, once
  * (ui/termprobe.h: the text route's width model, and whether it draws
- * sixel images, its cell size and colours), then decide the graphics
- * (PAYKIOSK_GRAPHICS=sixel|text overrides; a terminal that draws English
- * only gets no images). */
+ * sixel images, its cell size and colours; kept in app for the customer
+ * display), then decide the graphics (pk_app_graphics). */
 static int open_terminal(pk_app *app, pk_error *err)
 {
-	pk_termprobe_answer probe;
 	char model[256] = "";
 	pk_error perr;
-	bool probed = pk_termprobe_startup(STDIN_FILENO, STDOUT_FILENO, PK_TERMPROBE_TIMEOUT_MS,
-					   &probe, model, sizeof model, &perr) == 0;
+	app->probed = pk_termprobe_startup(STDIN_FILENO, STDOUT_FILENO, PK_TERMPROBE_TIMEOUT_MS,
+					   &app->probe, model, sizeof model, &perr) == 0;
 	if (app->log)
 		pk_log_event(app->log, PK_LOG_INFO, "terminal",
-			     "answered=%d sixel=%d ms=%d model=\"%s\"", probed && probe.answered,
-			     probed && probe.sixel, probed ? probe.elapsed_ms : 0, model);
-	pk_sixel_options so = { .probe = probed ? &probe : NULL, .out_fd = STDOUT_FILENO };
+			     "answered=%d sixel=%d ms=%d model=\"%s\"",
+			     app->probed && app->probe.answered, app->probed && app->probe.sixel,
+			     app->probed ? app->probe.elapsed_ms : 0, model);
 	const char *env = getenv("PAYKIOSK_GRAPHICS");
-	if (pk_graphics_parse(env, &so.mode) < 0 && app->log)
+	if (pk_graphics_parse(env, &app->graphics) < 0 && app->log)
 		pk_log_event(app->log, PK_LOG_WARNING, "graphics_env",
 			     "ignored=1 want=sixel|text");
-	if (!pk_app_term_draws(app->term, PK_LANG_MY))
-		so.mode = PK_GRAPHICS_TEXT;
+	pk_sixel_options so = { .mode = pk_app_graphics(app->graphics, app->term, app->term),
+				.probe = app->probed ? &app->probe : NULL,
+				.out_fd = STDOUT_FILENO };
 	if (pk_sixel_open(&app->sixel, &so, err) < 0)
 		return -1;
 	char how[128];
@@ -606,6 +625,26 @@ int pk_app_run(const pk_app_options *opts, pk_error *err)
 	set_escdelay(25);
 	curs_set(0);
 	pk_colors_init();
+	const char *cust_path = o->cfg->customer_display;
+	if (cust_path && *cust_path) {
+		const char *ct = o->cfg->customer_display_term;
+		const char *cterm = ct && *ct ? ct : app.term;
+		pk_custdisp_options co = { .path = cust_path,
+					   .term = cterm,
+					   .log = app.log,
+					   .hook = app.hook,
+					   .main_screen = scr,
+					   .graphics = pk_app_graphics(app.graphics, app.term, cterm),
+					   .probe = app.probed ? &app.probe : NULL };
+		if (pk_custdisp_new(&app.cust, &co, err) < 0) {
+			pk_app_free(&app);
+			endwin();
+			delscreen(scr);
+			pk_sixel_free(app.sixel);
+			pk_testhook_close(app.hook);
+			return -1;
+		}
+	}
 
 	int64_t last_second = app.now_ms / 1000;
 	int64_t last_frame = app.now_ms / 100;
@@ -616,13 +655,25 @@ int pk_app_run(const pk_app_options *opts, pk_error *err)
 			if (app.exit_after_first_frame)
 				break;
 		}
+		/* The customer's screen, from the same view (only when it
+		 * changed); it never waits for its device. */
+		if (app.cust && pk_custdisp_turn(app.cust, &app)) {
+			pk_sixel_resized(app.sixel);
+			app.dirty = true;
+		}
 		report_inputs(&app);
 
-		struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
-					 { .fd = pk_testhook_keys_fd(app.hook), .events = POLLIN } };
+		struct pollfd fds[3] = { { .fd = STDIN_FILENO, .events = POLLIN },
+					 { .fd = pk_testhook_keys_fd(app.hook), .events = POLLIN },
+					 { .fd = -1 } };
+		unsigned nfds = 2;
+		if (app.cust)
+			pk_custdisp_pollfd(app.cust, &fds[nfds++]);
 		pk_pump_wake wake;
 		pk_error perr;
-		pk_pump_step(o->pump, fds, 2, LOOP_MAX_WAIT_MS, &wake, &perr);
+		pk_pump_step(o->pump, fds, nfds, LOOP_MAX_WAIT_MS, &wake, &perr);
+		if (app.cust)
+			pk_custdisp_ready(app.cust, fds[2].revents);
 		take_signals(&app, &wake);
 		if (app.quit)
 			break;
@@ -658,6 +709,7 @@ int pk_app_run(const pk_app_options *opts, pk_error *err)
 	}
 
 	report_inputs(&app); /* the key that ended it */
+	pk_custdisp_free(app.cust);
 	pk_app_free(&app);
 	endwin();
 	delscreen(scr);

@@ -16,12 +16,28 @@
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "layout/qr.h"
 #include "sale/flow.h"
 #include "sale/pump.h"
+#include "ui/sixel.h"
+#include "ui/termprobe.h"
 
 typedef struct pk_screen pk_screen;
 typedef struct pk_testhook pk_testhook;
 typedef struct pk_sixel pk_sixel;
+typedef struct pk_custdisp pk_custdisp;
+
+/* The stages of a sale, the one grouping of its states: the cashier's
+ * screen for each (routing, app.c) and the customer display's view
+ * (ui/custdisp.h) both follow it. */
+typedef enum pk_stage {
+	PK_STAGE_WAIT = 0,   /* new, creating: the create in flight */
+	PK_STAGE_UPI,        /* awaiting_payment: the QR */
+	PK_STAGE_WAVEPAY,    /* the ID, its activation and its open answers */
+	PK_STAGE_RESULT,     /* everything else */
+	PK_STAGE__COUNT
+} pk_stage;
+pk_stage pk_app_stage(pk_sale_state st);
 
 typedef struct pk_app {
 	const pk_config *cfg;
@@ -47,6 +63,17 @@ typedef struct pk_app {
 	pk_testhook *hook;
 	/* Burmese / Devanagari runs as images (ui/sixel.h), or NULL: text. */
 	pk_sixel *sixel;
+	/* PAYKIOSK_GRAPHICS, and what the cashier's terminal said at start-up
+	 * (probed false: nothing): the customer display's images follow
+	 * them (pk_app_graphics) without asking its own device. */
+	pk_graphics graphics;
+	bool probed;
+	pk_termprobe_answer probe;
+	/* The customer display (ui/custdisp.h), or NULL: none configured. */
+	pk_custdisp *cust;
+	/* The UPI QR's app link (`+` cycles it), on both screens; back to
+	 * the universal link when another sale becomes the active one. */
+	pk_upi_app upi_app;
 	/* $TERM: which languages it can draw (pk_app_term_draws). */
 	const char *term;
 	/* A one-line notice (an N_() text) over the key hints, shown until
@@ -113,6 +140,16 @@ bool pk_app_locked(const pk_app *app);
  * all; there the kiosk shows English and says so (pk_app_init, the `*`
  * key).  The one place this is decided. */
 bool pk_app_term_draws(const char *term, pk_lang lang);
+
+/* Whether a screen draws Burmese and Hindi runs as images, the one rule
+ * for both screens: as pk_sixel_open's mode, with the cashier's start-up
+ * answer as its probe (ui/sixel.h).  Never on a terminal type that
+ * cannot draw the scripts at all (pk_app_term_draws); else as
+ * PAYKIOSK_GRAPHICS says (env: sixel|text); else (AUTO) as the
+ * cashier's terminal answered, for a screen of the kiosk's own terminal
+ * type (screen_term NULL or equal to kiosk_term) - another type was not
+ * asked, so text. */
+pk_graphics pk_app_graphics(pk_graphics env, const char *kiosk_term, const char *screen_term);
 
 /* The loop's parts, for tests without a terminal: set up an app on opts
  * (no ncurses), take one key as the loop would (global keys, the screen,

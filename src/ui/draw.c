@@ -267,6 +267,28 @@ void pk_draw_box(int y, int x, int w, int h, int cols, attr_t attr)
 		pk_draw_fill(y + i, x, w, attr);
 }
 
+void pk_draw_qr(const pk_qr *qr, int y0, int x0)
+{
+	static const wchar_t glyphs[4] = { L' ', L'\u2580', L'\u2584', L'\u2588' };
+	attr_t a = has_colors() ? pk_role_attr(PK_ROLE_QR) : A_NORMAL;
+	wchar_t *line = malloc(((size_t)qr->cols + 1) * sizeof *line);
+	if (!line)
+		return;
+	attr_t old_attr;
+	short old_pair;
+	attr_get(&old_attr, &old_pair, NULL);
+	for (int r = 0; r < qr->rows; r++) {
+		for (int c = 0; c < qr->cols; c++)
+			line[c] = glyphs[qr->cells[r * qr->cols + c] & 3];
+		line[qr->cols] = 0;
+		attrset(a);
+		mvaddnwstr(y0 + r, x0, line, qr->cols);
+	}
+	attrset(old_attr);
+	color_set(old_pair, NULL);
+	free(line);
+}
+
 int pk_draw_error(int y, int x, int w, int max_rows, const pk_error *e)
 {
 	if (!e || e->kind == PK_OK)

@@ -6,6 +6,7 @@
 #include <ncurses.h>
 
 #include "common/error.h"
+#include "layout/qr.h"
 
 /* Draw UTF-8 at (y, x), cut to w columns (with "…").  Returns columns used. */
 int pk_draw_text(int y, int x, int w, const char *utf8, attr_t attr);
@@ -35,6 +36,10 @@ char *pk_fmt_mmss(char *buf, size_t len, long long seconds);
 #define PK_BIG_ROWS 5
 int pk_big_width(const char *ascii);
 void pk_big_draw(int y, int x, const char *ascii, attr_t attr);
+
+/* A fitted QR code (layout/qr.h, either shape) with its top-left cell at
+ * (y, x), black ink on white where the terminal has colours. */
+void pk_draw_qr(const pk_qr *qr, int y, int x);
 
 /* The error (if its kind is not PK_OK) in the language of the moment, in
  * the error colour; returns the rows used.  The one way screens show one. */

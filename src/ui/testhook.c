@@ -256,7 +256,8 @@ static bool plain(const cell *c)
 	return c->attr == 0 && c->pair == 0;
 }
 
-static void emit_run(pk_testhook *h, int y, int x0, int x1, const char *text, size_t n)
+static void emit_run(pk_testhook *h, const char *kind, int y, int x0, int x1, const char *text,
+		     size_t n)
 {
 	/* trailing blanks are not part of the run */
 	while (n > 0 && text[n - 1] == ' ') {
@@ -265,7 +266,7 @@ static void emit_run(pk_testhook *h, int y, int x0, int x1, const char *text, si
 	}
 	if (n == 0)
 		return;
-	putf(h, "run %d %d %d ", y, x0, x1 - x0);
+	putf(h, "%s %d %d %d ", kind, y, x0, x1 - x0);
 	put(h, text, n);
 	put(h, "\n", 1);
 }
@@ -279,7 +280,16 @@ static const pk_overlay *image_at(const pk_overlay *images, size_t n, int y, int
 	return NULL;
 }
 
-static void frame_row(pk_testhook *h, int y, int cols, const pk_overlay *images, size_t n_images)
+/* The records of a screen's frame: the cashier's, the customer's. */
+typedef struct record_kinds {
+	const char *frame, *run, *img, *end;
+} record_kinds;
+static const record_kinds cashier_kinds = { "frame", "run", "img", "end" };
+static const record_kinds customer_kinds = { "dframe", "drun", "dimg", "dend" };
+
+/* One row's runs, then its images, as k's records. */
+static void frame_row(pk_testhook *h, const record_kinds *k, int y, int cols,
+		      const pk_overlay *images, size_t n_images)
 {
 	char text[4096];
 	size_t n = 0;
@@ -296,7 +306,7 @@ static void frame_row(pk_testhook *h, int y, int cols, const pk_overlay *images,
 		bool blank = cell_blank(&c);
 		bool same = x0 >= 0 && c.attr == run_look.attr && c.pair == run_look.pair;
 		if (x0 >= 0 && (!same || (plain(&c) && blank && blanks >= 1))) {
-			emit_run(h, y, x0, x, text, n);
+			emit_run(h, k->run, y, x0, x, text, n);
 			x0 = -1;
 			n = 0;
 		}
@@ -316,10 +326,10 @@ static void frame_row(pk_testhook *h, int y, int cols, const pk_overlay *images,
 		x += c.width;
 	}
 	if (x0 >= 0)
-		emit_run(h, y, x0, cols, text, n);
+		emit_run(h, k->run, y, x0, cols, text, n);
 	for (size_t i = 0; i < n_images; i++)
 		if (images[i].y == y) {
-			putf(h, "img %d %d %d ", y, images[i].x, images[i].w);
+			putf(h, "%s %d %d %d ", k->img, y, images[i].x, images[i].w);
 			put(h, images[i].text, strlen(images[i].text));
 			put(h, "\n", 1);
 		}
@@ -332,10 +342,42 @@ void pk_testhook_frame(pk_testhook *h, unsigned long frame, unsigned long inputs
 	if (!h || h->out_fd < 0)
 		return;
 	int rows = LINES, cols = COLS;
-	putf(h, "frame %lu input=%lu screen=%s modal=%s size=%dx%d\n", frame, inputs,
+	const record_kinds *k = &cashier_kinds;
+	putf(h, "%s %lu input=%lu screen=%s modal=%s size=%dx%d\n", k->frame, frame, inputs,
 	     screen ? screen : "-", modal ? modal : "-", rows, cols);
 	for (int y = 0; y < rows; y++)
-		frame_row(h, y, cols, images, n_images);
-	putf(h, "end %lu\n", frame);
+		frame_row(h, k, y, cols, images, n_images);
+	putf(h, "%s %lu\n", k->end, frame);
+	flush_record(h);
+}
+
+void pk_testhook_display_open(pk_testhook *h, int rows, int cols)
+{
+	if (!h || h->out_fd < 0)
+		return;
+	putf(h, "display open %dx%d\n", rows, cols);
+	flush_record(h);
+}
+
+void pk_testhook_display_lost(pk_testhook *h, const char *reason)
+{
+	if (!h || h->out_fd < 0)
+		return;
+	putf(h, "display lost %s\n", reason);
+	flush_record(h);
+}
+
+void pk_testhook_dframe(pk_testhook *h, unsigned long frame, const char *screen,
+			const char *lang, const pk_overlay *images, size_t n_images)
+{
+	if (!h || h->out_fd < 0)
+		return;
+	int rows = LINES, cols = COLS;
+	const record_kinds *k = &customer_kinds;
+	putf(h, "%s %lu screen=%s size=%dx%d lang=%s\n", k->frame, frame, screen, rows, cols,
+	     lang);
+	for (int y = 0; y < rows; y++)
+		frame_row(h, k, y, cols, images, n_images);
+	putf(h, "%s %lu\n", k->end, frame);
 	flush_record(h);
 }

@@ -16,6 +16,15 @@
  *                                    that holds them reports TEXT as if it
  *                                    were written in them.
  *       end F
+ *     and for the customer display (ui/custdisp.h), if there is one:
+ *       display open ROWSxCOLS       it was opened (again)
+ *       display lost REASON          it went away (missing, replaced,
+ *                                    hangup, write)
+ *       dframe F screen=NAME size=ROWSxCOLS lang=CODE
+ *       drun ROW COL WIDTH TEXT      as run, on the customer's screen
+ *       dimg ROW COL WIDTH TEXT      as img: after a row's drun lines,
+ *                                    each run of it drawn as an image
+ *       dend F                       (F counts the customer's frames)
  *   PAYKIOSK_TEST_KEYS=FIFO   keys, one per line: a name (Enter Escape
  *                             BSpace Up Down Star) or literal UTF-8 text
  *                             (each character one key); for terminals with
@@ -49,5 +58,12 @@ void pk_testhook_input(pk_testhook *h, unsigned long inputs);
 void pk_testhook_frame(pk_testhook *h, unsigned long frame, unsigned long inputs,
 		       const char *screen, const char *modal, const pk_overlay *images,
 		       size_t n_images);
+/* The customer display: "display open ROWSxCOLS" / "display lost REASON". */
+void pk_testhook_display_open(pk_testhook *h, int rows, int cols);
+void pk_testhook_display_lost(pk_testhook *h, const char *reason);
+/* The customer's frame just drawn: the current SCREEN (the customer's)
+ * read back, LINES x COLS of it, with its runs drawn as images. */
+void pk_testhook_dframe(pk_testhook *h, unsigned long frame, const char *screen,
+			const char *lang, const pk_overlay *images, size_t n_images);
 
 #endif

@@ -19,7 +19,6 @@
 #define TEXT_ROWS_MIN 16
 
 typedef struct upi_screen {
-	pk_upi_app app_link;
 	bool cancel_sent;
 	pk_error error;   /* shown in the language of the moment */
 	/* The fitted code, kept while the link and the size stay the same. */
@@ -37,16 +36,17 @@ static void drop_qr(upi_screen *u)
 	u->have_qr = false;
 }
 
-/* Fit the code for this size; -1 when it does not fit. */
-static int fit(upi_screen *u, const pk_sale *sale, int rows, int cols)
+/* Fit the code for this size; -1 when it does not fit.  The app link is
+ * app->upi_app, the one the customer display shows too. */
+static int fit(upi_screen *u, const pk_app *app, const pk_sale *sale, int rows, int cols)
 {
 	if (u->have_qr && u->qr_for_rows == rows && u->qr_for_cols == cols &&
-	    u->qr_for_app == u->app_link && u->qr_for_sale == sale->id)
+	    u->qr_for_app == app->upi_app && u->qr_for_sale == sale->id)
 		return 0;
 	drop_qr(u);
 	if (!sale->qr_data)
 		return -1;
-	char *link = pk_upi_app_link(sale->qr_data, u->app_link);
+	char *link = pk_upi_app_link(sale->qr_data, app->upi_app);
 	if (!link)
 		return -1;
 	pk_error err;
@@ -57,21 +57,21 @@ static int fit(upi_screen *u, const pk_sale *sale, int rows, int cols)
 	u->have_qr = true;
 	u->qr_for_rows = rows;
 	u->qr_for_cols = cols;
-	u->qr_for_app = u->app_link;
+	u->qr_for_app = app->upi_app;
 	u->qr_for_sale = sale->id;
 	return 0;
 }
 
 static void upi_min_size(pk_screen *s, pk_app *app, int *rows, int *cols)
 {
-	upi_screen *u = s->priv;
+	(void)s;
 	pk_flow_view v;
 	pk_flow_view_get(app->flow, &v);
 	*rows = TEXT_ROWS_MIN;
 	*cols = PK_UI_MIN_COLS;
 	if (!v.sale || !v.sale->qr_data)
 		return;
-	char *link = pk_upi_app_link(v.sale->qr_data, u->app_link);
+	char *link = pk_upi_app_link(v.sale->qr_data, app->upi_app);
 	if (!link)
 		return;
 	pk_qr q;
@@ -85,28 +85,6 @@ static void upi_min_size(pk_screen *s, pk_app *app, int *rows, int *cols)
 		pk_qr_free(&q);
 	}
 	free(link);
-}
-
-static void draw_qr(const pk_qr *qr, int y0, int x0)
-{
-	attr_t a = has_colors() ? pk_role_attr(PK_ROLE_QR) : A_NORMAL;
-	wchar_t *line = malloc(((size_t)qr->cols + 1) * sizeof *line);
-	if (!line)
-		return;
-	for (int r = 0; r < qr->rows; r++) {
-		for (int c = 0; c < qr->cols; c++) {
-			unsigned char cell = qr->cells[r * qr->cols + c];
-			line[c] = cell == (PK_QR_UPPER | PK_QR_LOWER) ? L'\u2588'
-				: cell == PK_QR_UPPER		     ? L'\u2580'
-				: cell == PK_QR_LOWER		     ? L'\u2584'
-								     : L' ';
-		}
-		line[qr->cols] = 0;
-		attrset(a);
-		mvaddnwstr(y0 + r, x0, line, qr->cols);
-		attrset(A_NORMAL);
-	}
-	free(line);
 }
 
 /* One key per line: "[+] Next app link". */
@@ -127,7 +105,7 @@ static void upi_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	if (!v.sale)
 		return;
 	const pk_sale *sale = v.sale;
-	if (fit(u, sale, rows, cols) < 0) {
+	if (fit(u, app, sale, rows, cols) < 0) {
 		int nr, nc;
 		upi_min_size(s, app, &nr, &nc);
 		pk_toosmall_draw(rows, cols, nr, nc);
@@ -137,7 +115,7 @@ static void upi_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	int spare = cols - qr->cols - TEXT_MIN - 1;
 	int x0 = spare > 6 ? 2 : 0;
 	int y0 = (rows - qr->rows) / 2;
-	draw_qr(qr, y0, x0);
+	pk_draw_qr(qr, y0, x0);
 
 	int tx = x0 + qr->cols + (spare > 2 ? 2 : 1);
 	int tw = cols - tx - 1;
@@ -155,7 +133,7 @@ static void upi_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	y++;
 	y += pk_draw_wrap(y, tx, tw, 3, _("Scan with any UPI app"), A_BOLD, 0);
 	y += pk_draw_wrap(y, tx, tw, 2,
-			  pk_fmt(buf, sizeof buf, _("QR for: %s"), pk_upi_app_name(u->app_link)),
+			  pk_fmt(buf, sizeof buf, _("QR for: %s"), pk_upi_app_name(app->upi_app)),
 			  A_NORMAL, 0);
 	y++;
 
@@ -214,7 +192,7 @@ static int upi_key(pk_screen *s, pk_app *app, int key)
 	pk_error err;
 	switch (key) {
 	case '+':
-		u->app_link = (pk_upi_app)((u->app_link + 1) % PK_UPI_APP__COUNT);
+		app->upi_app = (pk_upi_app)((app->upi_app + 1) % PK_UPI_APP__COUNT);
 		return PK_KEY_REDRAW;
 	case PK_K_ESC:
 		if (u->cancel_sent)

@@ -15,7 +15,7 @@
 #   wait_screen NAME [SECONDS]    # the kiosk's own report: it drew screen NAME
 #   assert_stays SECONDS CMD...   # CMD holds for the whole window (absence checks)
 #   screen                        # the pane as text
-#   qr_decode                     # the QR on the pane -> zbarimg text
+#   qr_decode [PANE]              # the QR on the pane (or tmux pane PANE) -> zbarimg text
 #   journal_sql "select ..."      # read the kiosk's journal
 #   last_sale state               # a column of the newest sale
 #   wait_for_re REGEX [SECONDS]   # extended regex on the pane
@@ -433,10 +433,19 @@ journal_sql() { sqlite3 -readonly "$KIOSK_JOURNAL" "$1"; }
 # half-block characters (█ ▀ ▄) at the left; light modules are spaces.
 # Each character is two modules (upper, lower); 4 pixels per module and a
 # 4-module light border are added.
+# qr_pbm OUT [PANE]: from the kiosk's pane (what `screen` reads), or from
+# tmux pane PANE (pane_start: a customer display).  Full blocks (a module
+# two cells wide and one high, layout/qr.h) come out as square modules the
+# same way; big digits beside the code stay in the picture (zbarimg finds
+# the code among them, as a phone would).
 qr_pbm() {
 	local out=$1
 	local -a lines
-	mapfile -t lines < <(screen)
+	if [ -n "${2:-}" ]; then
+		mapfile -t lines < <(pane_text "$2")
+	else
+		mapfile -t lines < <(screen)
+	fi
 	local r c ch rmin=-1 rmax=-1 cmin=100000 cmax=-1 line
 	for r in "${!lines[@]}"; do
 		line=${lines[$r]}
@@ -486,9 +495,10 @@ qr_pbm() {
 	} > "$out"
 }
 
+# qr_decode [PANE]: the kiosk's pane, or tmux pane PANE.
 qr_decode() {
-	local pbm="$E2E_TMP/qr.pbm"
-	qr_pbm "$pbm" || return 1
+	local pbm="$E2E_TMP/qr${1:+-$1}.pbm"
+	qr_pbm "$pbm" ${1:+"$1"} || return 1
 	zbarimg --nodbus -q --raw "$pbm" 2>/dev/null
 }
 
@@ -529,3 +539,155 @@ last_sale() { journal_sql "select $1 from sales order by id desc limit 1"; }
 # The order id shown on the QR or result screen ("Order 0123abcd...";
 # English screens only - use last_sale order_id otherwise).
 screen_order_id() { screen | grep -o 'Order [0-9a-zA-Z_-]*' | head -n 1 | cut -d' ' -f2; }
+
+# ---- more panes: a customer display (issue 17) ------------------------------
+#
+#   pane_start NAME [COLSxROWS]  # a pane of its own in the test's tmux server
+#                                # running `sleep` (nothing reads or draws on
+#                                # its tty but what the kiosk writes there)
+#   pane_tty NAME                # its terminal device (/dev/pts/N)
+#   pane_kill NAME               # close it (its tty goes away)
+#   pane_text NAME               # the pane as text (kept for the sweep)
+#   pane_assert NAME TEXT / pane_refute NAME TEXT   # right now, no waiting
+#   big_text NAME                # the strings in big digits on the pane
+#   hook_mark                    # where the hook's report is now
+#   wait_hook MARK REGEX [S]     # a record matching REGEX written after MARK
+#   wait_dframe MARK REGEX [S]   # a customer frame after MARK whose header
+#                                # ("dframe F screen=NAME size=RxC lang=L")
+#                                # matches REGEX
+#   wait_dpane NAME MARK [S]     # pane NAME shows a customer frame drawn
+#                                # after MARK
+#   wait_dshown NAME MARK REGEX [S]  # both: the first such frame after
+#                                # MARK (or a later one) is on pane NAME
+#   wait_log TEXT [SECONDS]      # a line of the kiosk's log (syslog_listen)
+#
+# The kiosk reports its customer display in the same hook file:
+# "display open ROWSxCOLS", "display lost REASON", and each customer frame
+# as "dframe F screen=NAME size=ROWSxCOLS lang=CODE", its "drun ROW COL
+# WIDTH TEXT" lines, "dend F".
+
+pane_start() {
+	local name=$1 size=${2:-80x24}
+	local cols=${size%x*} rows=${size#*x}
+	tmux -L "$E2E_SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" -s "$name" \
+		'exec sleep 100000' || fail "tmux did not start pane $name"
+	tmux -L "$E2E_SOCK" set-option -t "$name" status off >/dev/null
+	tmux -L "$E2E_SOCK" resize-window -t "$name" -x "$cols" -y "$rows" 2>/dev/null || true
+}
+pane_tty() { tmux -L "$E2E_SOCK" display -p -t "$1" '#{pane_tty}'; }
+_pane_gone() { ! tmux -L "$E2E_SOCK" has-session -t "$1" 2>/dev/null; }
+pane_kill() {
+	tmux -L "$E2E_SOCK" kill-session -t "$1" 2>/dev/null || true
+	poll_until 5 _pane_gone "$1" || fail "pane $1 did not close"
+}
+pane_text() { tmux -L "$E2E_SOCK" capture-pane -p -t "$1" | tee -a "$E2E_TMP/screens.log"; }
+_pane_has() { pane_text "$1" | grep -qF -- "$2"; }
+_pane_hasnt() { ! pane_text "$1" | grep -qF -- "$2"; }
+pane_assert() { _pane_has "$1" "$2" || fail "'$2' is not on pane $1; it shows:
+$(pane_text "$1")"; }
+pane_refute() { _pane_hasnt "$1" "$2" || fail "'$2' should not be on pane $1"; }
+
+# big_text NAME: each string drawn in big digits on the pane (ui/draw.h's
+# 3x5 block font, read from ui/bigtext.c's glyph table), one per line,
+# e.g. "125.50": what a customer reads from a step away.  A string starts
+# with a digit, its glyphs 4 columns apart with a blank column between.
+big_text() {
+	local src=${PK_SOURCE_DIR:-$(dirname "${BASH_SOURCE[0]}")/../..}
+	local font
+	font=$(grep -o "{ '.', { [0-9, ]* } }" "$src/src/ui/bigtext.c" |
+		sed -E "s/^\{ '(.)', \{ ([0-9]), ([0-9]), ([0-9]), ([0-9]), ([0-9]) \} \}\$/\1\2\3\4\5\6/" |
+		tr '\n' '|') && [ -n "$font" ] || fail "no glyph table in $src/src/ui/bigtext.c"
+	local l
+	pane_text "$1" | while IFS= read -r l; do
+		l=${l//█/#}
+		printf '%s\n' "${l//[^#]/.}"
+	done | awk -v font="$font" '
+	function bits(v,   s, b) { s = ""; for (b = 4; b >= 1; b = b / 2) s = s (int(v / b) % 2 ? "#" : "."); return s }
+	function key(r, x,   k, i) { k = ""; for (i = 0; i < 5; i++) k = k substr(L[r + i], x, 3); return k }
+	function col_blank(r, x,   i) { for (i = 0; i < 5; i++) if (substr(L[r + i], x, 1) == "#") return 0; return 1 }
+	BEGIN {
+		n = split(font, g, "|")
+		for (i = 1; i <= n; i++) {
+			if (length(g[i]) != 6) continue
+			k = ""; for (j = 2; j <= 6; j++) k = k bits(substr(g[i], j, 1) + 0)
+			D[k] = substr(g[i], 1, 1)
+		}
+	}
+	{ L[nl++] = $0; if (length($0) > w) w = length($0) }
+	END {
+		for (i = 0; i < nl; i++) { while (length(L[i]) < w + 4) L[i] = L[i] "."; L[i] = "." L[i] }
+		for (r = 0; r + 5 <= nl; r++) for (x = 2; x + 2 <= w + 1; x++) {
+			if ((r, x) in used) continue
+			k = key(r, x)
+			if (!(k in D) || D[k] !~ /[0-9]/ || !col_blank(r, x - 1)) continue
+			s = ""; cx = x
+			while ((k = key(r, cx)) in D && k !~ /^\.+$/ && col_blank(r, cx + 3)) {
+				s = s D[k]; used[r, cx] = 1; cx += 4
+			}
+			if (s != "") print s
+		}
+	}'
+}
+
+# The hook's report: a mark is its line count; what came after it.
+hook_mark() { wc -l < "$HOOK" | tr -d ' '; }
+hook_since() { tail -n +"$(( $1 + 1 ))" "$HOOK"; }
+_hook_since_has() { hook_since "$1" | grep -qE -- "$2"; }
+wait_hook() {
+	poll_until "${3:-10}" _hook_since_has "$1" "$2" ||
+		fail "the kiosk reported no /$2/ within ${3:-10} s; since the mark: $(hook_since "$1" | grep -E '^(display|dframe|input) ' | tail -n 5)"
+}
+# The customer frames completed after mark $1 (at most the newest 5): the
+# header, then each row's text without blanks; frames separated by "==".
+_dframes() {
+	hook_since "$1" | awk '
+	$1 == "dframe" { keep = 1; head = $0; split($4, sz, "="); split(sz[2], rc, "x"); nrows = rc[1] + 0; delete R; next }
+	$1 == "drun" && keep { t = $0; sub(/^drun [0-9]+ [0-9]+ [0-9]+ /, "", t); gsub(/[ \t]/, "", t); R[$2] = R[$2] t; next }
+	$1 == "dend" && keep {
+		out = head "\n"; for (i = 0; i < nrows; i++) out = out R[i] "\n"
+		F[++nf] = out; keep = 0
+	}
+	END { for (i = (nf > 5 ? nf - 4 : 1); i <= nf; i++) printf "%s==\n", F[i] }'
+}
+_dframe_since() { hook_since "$1" | grep -E '^dframe ' | grep -qE -- "$2"; }
+wait_dframe() {
+	poll_until "${3:-10}" _dframe_since "$1" "$2" ||
+		fail "no customer frame /$2/ within ${3:-10} s; since the mark: $(hook_since "$1" | grep -E '^(display|dframe) ' | tail -n 3)"
+}
+# Pane $1 shows one of the customer frames drawn after mark $2.
+_dpane_synced() {
+	local pane frames f
+	pane=$(tmux -L "$E2E_SOCK" capture-pane -p -t "$1" | sed 's/[[:space:]]//g'; echo x)
+	pane=${pane%x}
+	frames=$(_dframes "$2"; echo x)
+	frames=${frames%x}
+	[ -n "$frames" ] || return 1
+	while [ -n "$frames" ]; do
+		f=${frames%%==$'\n'*}
+		frames=${frames#*==$'\n'}
+		[ "${f#*$'\n'}" = "$pane" ] && return 0
+	done
+	return 1
+}
+wait_dpane() {
+	poll_until "${3:-10}" _dpane_synced "$1" "$2" ||
+		fail "pane $1 does not show the customer frame drawn after the mark ($(_dframes "$2" | grep '^dframe ' | tail -n 1)); it shows:
+$(pane_text "$1")"
+}
+
+# wait_log TEXT [SECONDS]: the kiosk sent a log line with TEXT
+# (kiosk_start -e "PAYKIOSK_LOG_SOCKET=$LOGSOCK" after syslog_listen).
+wait_log() {
+	poll_until "${2:-5}" grep -q -- "$1" "$E2E_TMP/syslog.txt" ||
+		fail "no '$1' line in the log: $(cat "$E2E_TMP/syslog.txt" 2>/dev/null)"
+}
+# wait_dshown NAME MARK REGEX [SECONDS]: the kiosk drew a customer frame
+# after MARK whose header matches REGEX (e.g. 'screen=upi .*lang=my'), and
+# pane NAME shows that frame or one drawn after it.
+_dframe_line() { hook_since "$1" | grep -nE '^dframe ' | grep -E -- "$2" | head -n 1 | cut -d: -f1; }
+wait_dshown() {
+	local n
+	wait_dframe "$2" "$3" "${4:-10}"
+	n=$(_dframe_line "$2" "$3")
+	wait_dpane "$1" "$(( $2 + n - 1 ))" "${4:-10}"
+}

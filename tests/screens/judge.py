@@ -26,7 +26,8 @@ For every run of at least three grapheme clusters with a letter or digit:
     ellipsis, case and homoglyphs folded (l I | 1, O @ 0, Myanmar wa and
     zero);
   - the goal: accuracy >= 0.95, or at most 0.03 below the reference.
-A UPI QR screen's code must scan (zbarimg) and hold the sale's qr_data.
+A UPI QR screen's code (and the customer display's) must scan (zbarimg)
+and hold the sale's qr_data.
 
 Writes DIR/<lang>/<label>.png (the screenshots), DIR/<lang>/miss/*.png (the
 crops of the runs that miss the goal), DIR/accuracy.tsv and prints a
@@ -594,7 +595,9 @@ def main():
                 problems.append("%s %s: %dx%d cells of %dx%d px do not fit a %dx%d screenshot"
                                 % (lang, label, cols, rows, cw, ch, img.width, img.height))
                 continue
-            if screen == "upi_qr" and modal == "-":
+            # The cashier's UPI QR screen, and any screenshot the manifest
+            # names a link for (the customer display's UPI view).
+            if (screen == "upi_qr" or qr != "-") and modal == "-":
                 why = qr_check(img, runs, cw, ch, qr, tmp)
                 if why:
                     checks.append("%s %s: %s" % (lang, label, why))

@@ -23,6 +23,18 @@
 #                                 back in en after
 #   session_stop                  Escape (a clean exit), else SIGTERM
 #
+# The two-screen session (assets/session/paykiosk-session-dual: sway, the
+# cashier's foot and the customer's; paykiosk --customer-display):
+#   session_start -d              the dual session, started with one output
+#   dual_plug                     a second output (swaymsg create_output):
+#                                 the customer's window must move there and
+#                                 the customer display fill it
+#   on_customer CMD...            CMD with the customer's view: its frames
+#                                 (the hook's dframe/drun/dend records, read
+#                                 as frame/run/end) and its output
+#   wait_dscreen NAME [S]         the customer display's newest frame is NAME
+#   dsnap_langs LABEL             the customer's output in en, my and hi
+#
 # cage refuses to run as root: as root everything of the session (cage,
 # foot, paykiosk, grim) runs as $PK_SCREENS_USER (default nobody) on copies
 # of the programs, the catalogues and the session's files in a folder of
@@ -59,6 +71,11 @@ SES_PREV_SHOT=""
 SES_SHOTS=0
 SCR_LANG=en
 FIFO=""
+SES_DUAL=""
+SES_VIEW=""     # "": the cashier's frames; "customer": the customer display's
+SES_OUTPUT=""   # the output grim photographs ("": the only one)
+SES_CASHIER_OUT=""
+SES_CUSTOMER_OUT=""
 
 fail() {
 	printf 'FAIL (%s): %s\n' "$E2E_STEP" "$*" >&2
@@ -122,7 +139,7 @@ find_python() {
 
 screens_init() {
 	local t
-	for t in cage foot grim tesseract hb-view zbarimg sqlite3 fc-match runuser mkfifo setsid; do
+	for t in cage sway swaymsg foot grim tesseract hb-view zbarimg sqlite3 fc-match runuser mkfifo setsid; do
 		command -v "$t" >/dev/null 2>&1 || { echo "screens: $t is missing (assets/bootstrap.sh test installs it)" >&2; exit 1; }
 	done
 	# cage 0.1.4 (Debian 12) stops at start without the Xwayland binary.
@@ -147,6 +164,12 @@ screens_init() {
 	# to the kiosk), the catalogues, and the session's files as shipped.
 	mkdir -p "$SCR_TMP/bin" "$SCR_TMP/session"
 	cp "$PK_KIOSK" "$SCR_TMP/bin/paykiosk"
+	# The kiosk's modules (src/kiosk.h), found next to the program (a
+	# build's layout).
+	local mod
+	for mod in "$(dirname "$PK_KIOSK")"/paykiosk-*.so; do
+		[ -f "$mod" ] && cp "$mod" "$SCR_TMP/bin/"
+	done
 	cp "$PK_SANDBOX" "$SCR_TMP/bin/paykassma-sandbox"
 	if [ -n "${PAYKIOSK_LOCALEDIR:-}" ] && [ -d "$PAYKIOSK_LOCALEDIR" ]; then
 		cp -r "$PAYKIOSK_LOCALEDIR" "$SCR_TMP/locale"
@@ -154,6 +177,7 @@ screens_init() {
 		cp -r "$PK_BUILD_DIR/locale" "$SCR_TMP/locale"
 	fi
 	cp "$PK_SOURCE_DIR/assets/session/paykiosk-session" "$PK_SOURCE_DIR/assets/session/paykiosk-foot.ini" \
+		"$PK_SOURCE_DIR/assets/session/paykiosk-session-dual" "$PK_SOURCE_DIR/assets/session/paykiosk-sway.conf" \
 		"$SCR_TMP/session/"
 	# Measurements only (tests/screens/measure.sh): another terminal's
 	# launcher in place of the shipped one.
@@ -186,10 +210,18 @@ gateway_start() {
 
 # ---- one session ----------------------------------------------------------
 
-hook_last_frame_text() { # the newest complete frame record
-	awk '$1 == "frame" { n = 0; delete L; open = $2 }
+# The newest complete frame record of the view (SES_VIEW): the cashier's
+# frame/run/img/end records, or the customer display's dframe/drun/dimg/dend
+# read as those (the judge reads both alike).
+hook_last_frame_text() {
+	awk -v p="${SES_VIEW:+d}" '
+	     substr($1, 1, length(p)) != p { next }
+	     { t = substr($1, length(p) + 1) }
+	     t != "frame" && t != "run" && t != "img" && t != "end" { next }
+	     p != "" { sub(/^d/, "") }
+	     t == "frame" { n = 0; delete L; open = $2 }
 	     { if (open != "") L[++n] = $0 }
-	     $1 == "end" && $2 == open { m = n; delete K; for (i = 1; i <= n; i++) K[i] = L[i]; open = "" }
+	     t == "end" && $2 == open { m = n; delete K; for (i = 1; i <= n; i++) K[i] = L[i]; open = "" }
 	     END { for (i = 1; i <= m; i++) print K[i] }' "$HOOK"
 }
 hook_last_frame_line() { hook_last_frame_text | head -n 1; }
@@ -200,16 +232,43 @@ hook_complete_frames() {
 }
 _has_frame() { [ "$(hook_complete_frames)" -ge 1 ] || ! kill -0 "$SES_PID" 2>/dev/null; }
 _socket_up() { compgen -G "$SES_RUN/wayland-[0-9]" >/dev/null; }
+_sway_up() { compgen -G "$SES_RUN/sway-ipc.*.sock" >/dev/null; }
+# swaymsg_ses ARGS...: to the session's sway, as its user.
+swaymsg_ses() {
+	as_user env SWAYSOCK="$(compgen -G "$SES_RUN/sway-ipc.*.sock" | head -n 1)" swaymsg "$@"
+}
+# _placed [2]: the dual launcher said where it put each window ("cashier on
+# OUT, customer on OUT|(hidden: one screen)"); sets SES_CASHIER_OUT and
+# SES_CUSTOMER_OUT from its newest placement (2: one with both outputs).
+_placed() {
+	local line
+	line=$(grep -a '^paykiosk-session-dual: cashier on ' "$SES_DIR/session.log" | tail -n 1)
+	[ -n "$line" ] || return 1
+	SES_CASHIER_OUT=$(printf '%s' "$line" | sed -n 's/^paykiosk-session-dual: cashier on \([^,]*\), customer on .*/\1/p')
+	SES_CUSTOMER_OUT=$(printf '%s' "$line" | sed -n 's/.*, customer on \([^ (][^ ]*\)$/\1/p')
+	[ -n "$SES_CASHIER_OUT" ] || return 1
+	[ "${1:-1}" = 1 ] || [ -n "$SES_CUSTOMER_OUT" ]
+}
 
-# session_start [-i FOOT_INI] [-g] [-- KIOSK ARGS]: a fresh session (-g: not in
-# training, against gateway_start's sandbox); waits for
-# the kiosk's first frame.  Sets SES_DIR, HOOK, FIFO, SES_CELL_W/H.
+# session_start [-i FOOT_INI] [-g] [-d] [-- KIOSK ARGS]: a fresh session (-g:
+# not in training, against gateway_start's sandbox; -d: the two-screen
+# session, started with one output); waits for the kiosk's first frame.
+# Sets SES_DIR, HOOK, FIFO, SES_CELL_W/H.
 session_start() {
 	local ini=$SCR_TMP/session/paykiosk-foot.ini
 	local extra_env=() kiosk_args=(--training)
+	local launcher=$SCR_TMP/session/paykiosk-session
+	SES_DUAL=""
+	SES_VIEW=""
+	SES_OUTPUT=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-i) ini=$2; shift 2 ;;
+		-d)
+			SES_DUAL=1
+			launcher=$SCR_TMP/session/paykiosk-session-dual
+			extra_env+=(PAYKIOSK_SESSION_SWAY_CONF="$SCR_TMP/session/paykiosk-sway.conf")
+			shift ;;
 		-g)
 			[ -n "$SANDBOX_URL" ] || fail "session_start -g before gateway_start"
 			# The secret stays in its file (never on a command line).
@@ -245,12 +304,19 @@ session_start() {
 		PAYKIOSK_LOCALEDIR="$SCR_TMP/locale" PAYKIOSK_SESSION_KIOSK="$SCR_TMP/bin/paykiosk" \
 		PAYKIOSK_SESSION_FOOT_INI="$ini" PAYKIOSK_LABEL=screens-counter \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
-		"${extra_env[@]}" "$SCR_TMP/session/paykiosk-session" "${kiosk_args[@]}" "$@" \
+		"${extra_env[@]}" "$launcher" "${kiosk_args[@]}" "$@" \
 		>> "$SES_DIR/session.log" 2>&1 < /dev/null &
 	SES_PID=$!
 	poll_until 30 _has_frame || fail "the session drew no frame in 30 s"
 	kill -0 "$SES_PID" 2>/dev/null || fail "the session stopped at start"
-	poll_until 10 _socket_up || fail "cage made no Wayland socket"
+	poll_until 10 _socket_up || fail "the compositor made no Wayland socket"
+	if [ -n "$SES_DUAL" ]; then
+		# One output: the cashier's window on it, the customer's hidden.
+		poll_until 10 _sway_up || fail "sway made no IPC socket"
+		poll_until 10 _placed || fail "the dual launcher placed no window"
+		[ -z "$SES_CUSTOMER_OUT" ] || fail "one output, yet the customer's window is on $SES_CUSTOMER_OUT"
+		SES_OUTPUT=$SES_CASHIER_OUT
+	fi
 	# foot says its cell size (again when it reloads its fonts for the
 	# output); the judge checks it against the screenshot's size and the
 	# kiosk's rows and columns.
@@ -288,6 +354,52 @@ _full_grid() {
 	cols=$(hook_last_frame_line | sed -n 's/.* size=[0-9]*x\([0-9]*\).*/\1/p')
 	[ -n "$w" ] && [ -n "$cols" ] || return 1
 	[ $((cols * SES_CELL_W)) -le "$w" ] && [ "$w" -lt $(((cols + 1) * SES_CELL_W)) ]
+}
+
+# dual_plug: a second output, as a monitor plugged in: the launcher must
+# put the customer's window there, full screen, and the customer display
+# (resized with it) must fill that output's grid.
+dual_plug() {
+	swaymsg_ses -q create_output || fail "swaymsg create_output failed"
+	poll_until 10 _placed 2 || fail "the customer's window was not placed on the new output"
+	[ "$SES_CUSTOMER_OUT" != "$SES_CASHIER_OUT" ] || fail "both windows on $SES_CASHIER_OUT"
+	on_customer poll_until 10 _full_grid ||
+		fail "the customer display does not fill $SES_CUSTOMER_OUT: $(on_customer hook_last_frame_line)"
+	e2e_log "dual: cashier on $SES_CASHIER_OUT, customer on $SES_CUSTOMER_OUT: $(on_customer hook_last_frame_line | grep -o 'size=[0-9x]*')"
+}
+# on_customer CMD...: CMD with the customer display's frames and output.
+on_customer() {
+	local view=$SES_VIEW out=$SES_OUTPUT rc=0
+	SES_VIEW=customer
+	SES_OUTPUT=$SES_CUSTOMER_OUT
+	"$@" || rc=$?
+	SES_VIEW=$view
+	SES_OUTPUT=$out
+	return $rc
+}
+_dscreen_is() { on_customer hook_last_frame_line | grep -q " screen=$1 "; }
+wait_dscreen() {
+	poll_until "${2:-10}" _dscreen_is "$1" ||
+		fail "the customer display did not show $1 within ${2:-10} s: $(on_customer hook_last_frame_line)"
+}
+_dlang_is() { on_customer hook_last_frame_line | grep -qE " lang=$1( |\$)"; }
+# dsnap_langs LABEL: the customer's output in en, my and hi (* on the
+# cashier's keyboard switches both screens), then back in en.
+dsnap_langs() {
+	local lang
+	[ "$SCR_LANG" = en ] || fail "dsnap_langs starts in $SCR_LANG"
+	for lang in en my hi; do
+		if [ "$lang" != en ]; then
+			fifo_keys Star
+			wait_lang "$lang"
+		fi
+		poll_until 10 _dlang_is "$lang" ||
+			fail "the customer display is not in $lang: $(on_customer hook_last_frame_line)"
+		on_customer snap "$lang" "$1"
+	done
+	fifo_keys Star
+	wait_lang en
+	SCR_LANG=en
 }
 
 _session_gone() { ! kill -0 "$SES_PID" 2>/dev/null; }
@@ -353,15 +465,17 @@ wait_lang() {
 
 # ---- screenshots ----------------------------------------------------------
 
-grab() { # grab FILE.ppm: the output, as the session's user
+grab() { # grab FILE.ppm: the output (SES_OUTPUT's, if set), as the session's user
+	local o=()
+	[ -z "$SES_OUTPUT" ] || o=(-o "$SES_OUTPUT")
 	as_user env XDG_RUNTIME_DIR="$SES_RUN" WAYLAND_DISPLAY="$(basename "$(compgen -G "$SES_RUN/wayland-[0-9]" | head -n 1)")" \
-		grim -t ppm "$1" 2>> "$SES_DIR/grim.log"
+		grim "${o[@]}" -t ppm "$1" 2>> "$SES_DIR/grim.log"
 }
 # What a frame shows: its screen, modal, size and runs (not its number: a
 # screen with a question or a spinner is redrawn ten times a second, most
 # often identically, and ncurses then sends the terminal nothing).
 _frame_shows() {
-	hook_last_frame_text | sed -e '1s/^frame [0-9]* input=[0-9]* //' -e '/^end /d'
+	hook_last_frame_text | sed -E -e '1s/^frame [0-9]+ (input=[0-9]+ )?//' -e '/^end /d'
 }
 _settled() {
 	local before after
@@ -395,7 +509,12 @@ snap() {
 	mv "$SES_DIR/b.frame" "$base.frame"
 	SES_PREV_SHOT=$base.ppm
 	local qr=-
-	if hook_last_frame_line | grep -q ' screen=upi_qr '; then
+	# The link the QR must scan as: the sale's (the cashier's UPI QR screen;
+	# the customer's UPI view shows the same link while no app is chosen
+	# with +).
+	local qr_screen=upi_qr
+	[ -z "$SES_VIEW" ] || qr_screen=upi
+	if hook_last_frame_line | grep -q " screen=$qr_screen "; then
 		qr=$(sqlite3 -readonly "$SCR_TMP/home/data/paykiosk/training.db" \
 			"select qr_data from sales order by id desc limit 1" 2>/dev/null)
 		[ -n "$qr" ] || qr=-
