@@ -54,3 +54,13 @@ attr_t pk_role_attr(pk_role role)
 		return A_NORMAL;
 	}
 }
+
+pk_role pk_outcome_role(pk_outcome o)
+{
+	static const pk_role roles[PK_OUTCOME__COUNT] = {
+		[PK_OUTCOME_NONE] = PK_ROLE_NORMAL,  [PK_OUTCOME_PAID] = PK_ROLE_OK,
+		[PK_OUTCOME_NOT_PAID] = PK_ROLE_BAD, [PK_OUTCOME_NOTHING] = PK_ROLE_WARN,
+		[PK_OUTCOME_NOT_KNOWN] = PK_ROLE_WARN,
+	};
+	return (unsigned)o < PK_OUTCOME__COUNT ? roles[o] : PK_ROLE_NORMAL;
+}

@@ -4,6 +4,8 @@
 
 #include <ncurses.h>
 
+#include "model/record.h"
+
 typedef enum pk_role {
 	PK_ROLE_NORMAL = 0,
 	PK_ROLE_BAR,       /* top bar */
@@ -17,6 +19,11 @@ typedef enum pk_role {
 	PK_ROLE_QR,        /* black ink on white */
 	PK_ROLE__COUNT
 } pk_role;
+
+/* The colour of what a sale's outcome means for the money (model/record.h:
+ * paid, not paid, nothing charged, not known yet); both screens that show
+ * an outcome use it. */
+pk_role pk_outcome_role(pk_outcome o);
 
 /* After initscr: start colours when the terminal has them. */
 void pk_colors_init(void);

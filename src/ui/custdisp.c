@@ -67,21 +67,18 @@ const char *pk_custdisp_view_name(pk_cust_view view)
 	return (unsigned)view < PK_CUST__COUNT ? names[view] : "?";
 }
 
-/* The result view's word and colour for each outcome. */
-static const struct outcome_look {
-	const char *word; /* N_() */
-	pk_role role;
-} outcome_looks[PK_OUTCOME__COUNT] = {
-	[PK_OUTCOME_NONE] = { NULL, PK_ROLE_NORMAL },
-	[PK_OUTCOME_PAID] = { N_("Paid"), PK_ROLE_OK },
-	[PK_OUTCOME_NOT_PAID] = { N_("Not paid"), PK_ROLE_BAD },
-	[PK_OUTCOME_NOTHING] = { N_("Cancelled"), PK_ROLE_WARN },
-	[PK_OUTCOME_NOT_KNOWN] = { N_("Not known yet - please wait"), PK_ROLE_WARN },
+/* The result view's word for each outcome (its colour: pk_outcome_role). */
+static const char *const outcome_words[PK_OUTCOME__COUNT] = {
+	[PK_OUTCOME_NONE] = NULL,
+	[PK_OUTCOME_PAID] = N_("Paid"),
+	[PK_OUTCOME_NOT_PAID] = N_("Not paid"),
+	[PK_OUTCOME_NOTHING] = N_("Cancelled"),
+	[PK_OUTCOME_NOT_KNOWN] = N_("Not known yet - please wait"),
 };
 
 const char *pk_custdisp_outcome_word(pk_outcome o)
 {
-	return (unsigned)o < PK_OUTCOME__COUNT ? outcome_looks[o].word : NULL;
+	return (unsigned)o < PK_OUTCOME__COUNT ? outcome_words[o] : NULL;
 }
 
 /* Where the QR goes: largest modules first (full blocks), and for each
@@ -618,11 +615,12 @@ static void view_wavepay(const ctx *c)
 
 static void view_result(const ctx *c)
 {
-	const struct outcome_look *look = &outcome_looks[pk_state_outcome(c->sale->state)];
+	pk_outcome o = pk_state_outcome(c->sale->state);
+	const char *word = pk_custdisp_outcome_word(o);
 	item items[MAX_ITEMS];
 	int n = 0;
-	if (look->word) {
-		n = add(items, n, IT_TEXT, _(look->word), pk_role_attr(look->role) | A_BOLD, 2);
+	if (word) {
+		n = add(items, n, IT_TEXT, _(word), pk_role_attr(pk_outcome_role(o)) | A_BOLD, 2);
 		n = add(items, n, IT_GAP, NULL, 0, 0);
 	}
 	n = add_amount(items, n, c);

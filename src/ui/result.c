@@ -55,13 +55,8 @@ static void result_draw(pk_screen *s, pk_app *app, int rows, int cols)
 	pk_money_display(sale->amount, sale->currency, amount, sizeof amount);
 	/* The title is the state table's; its colour says what it means for
 	 * the money. */
-	static const pk_role roles[PK_OUTCOME__COUNT] = {
-		[PK_OUTCOME_NONE] = PK_ROLE_NORMAL,  [PK_OUTCOME_PAID] = PK_ROLE_OK,
-		[PK_OUTCOME_NOT_PAID] = PK_ROLE_BAD, [PK_OUTCOME_NOTHING] = PK_ROLE_WARN,
-		[PK_OUTCOME_NOT_KNOWN] = PK_ROLE_WARN,
-	};
 	const char *title = pk_state_title(sale->state);
-	pk_role role = roles[pk_state_outcome(sale->state)];
+	pk_role role = pk_outcome_role(pk_state_outcome(sale->state));
 	y += pk_draw_wrap(y, x, w, 2, title, pk_role_attr(role), 1);
 	y++;
 	pk_draw_center(y++, 0, cols, amount, A_BOLD);
