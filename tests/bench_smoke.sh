@@ -49,6 +49,12 @@ if [ -n "$both" ]; then
 	[ "$(grep -c '^RESULT detect poll_interval=[12] ' "$out")" = 2 ] ||
 		{ echo "bench_smoke: detect did not run for poll_interval 1 and 2"; bad=1; }
 fi
+# the goal table (docs/BENCHMARKS.md): a row for each goal that ran
+if [ -n "$both" ]; then
+	for g in 'paykiosk qr / qrencode' 'python3-qrcode / paykiosk qr' 'exec -> first home screen' 'peak RSS, full UPI sale'; do
+		grep -Eq "^GOAL $g.* (yes|NO)\$" "$out" || { echo "bench_smoke: no goal row for '$g'"; bad=1; }
+	done
+fi
 # the hub: when paykiosk-hub is part of this build
 if [ -x "${PK_HUB:-$build/paykiosk-hub}" ]; then
 	need hub_postbacks rps p50_ms p99_ms errors lost

@@ -4,7 +4,8 @@
  * The secret lives only in the request URLs we hand to curl.  Error
  * messages are built here from our own words and the host name; curl's
  * error buffer is never used (its text can contain the URL and so the
- * secret).  curl_global_init() is the caller's job (main, test setup). */
+ * secret).  curl_global_init() is the caller's job (the network module's
+ * loader in the kiosk, src/net.h; main or test setup elsewhere). */
 #include "gateway/gateway.h"
 
 #include <curl/curl.h>
@@ -326,8 +327,8 @@ static int setup_easy(gw_client *c, gw_req *r)
 	return bad ? -1 : 0;
 }
 
-static gw_req_id start(gw_client *c, gw_call call, char *body, gw_done_fn done, void *ud,
-		       pk_error *err)
+gw_req_id gw_send(gw_client *c, gw_call call, char *body, gw_done_fn done, void *ud,
+		  pk_error *err)
 {
 	pk_error_clear(err);
 	if (!c || !done) {
@@ -373,41 +374,6 @@ nomem:
 	req_free(r);
 	nomem(err);
 	return 0;
-}
-
-gw_req_id gw_wavepay_create(gw_client *c, const char *label, gw_done_fn done, void *ud,
-			    pk_error *err)
-{
-	return start(c, GW_WAVEPAY_CREATE, gw_body_wavepay_create(label), done, ud, err);
-}
-
-gw_req_id gw_wavepay_activate(gw_client *c, const char *label, const char *key1, int64_t amount_mmk,
-			      const char *custom_transaction_id, gw_done_fn done, void *ud,
-			      pk_error *err)
-{
-	return start(c, GW_WAVEPAY_ACTIVATE,
-		     gw_body_wavepay_activate(label, key1, amount_mmk, custom_transaction_id), done,
-		     ud, err);
-}
-
-gw_req_id gw_upi_create(gw_client *c, const char *label, int64_t amount_paise,
-			const char *custom_transaction_id, gw_done_fn done, void *ud, pk_error *err)
-{
-	return start(c, GW_UPI_CREATE,
-		     gw_body_upi_create(label, amount_paise, custom_transaction_id), done, ud, err);
-}
-
-gw_req_id gw_upi_status(gw_client *c, const char *order_id, gw_done_fn done, void *ud,
-			pk_error *err)
-{
-	return start(c, GW_UPI_STATUS, gw_body_upi_status(order_id), done, ud, err);
-}
-
-gw_req_id gw_sandbox_settle(gw_client *c, const char *order_id, const char *outcome,
-			    gw_done_fn done, void *ud, pk_error *err)
-{
-	return start(c, GW_SANDBOX_SETTLE, gw_body_sandbox_settle(order_id, outcome), done, ud,
-		     err);
 }
 
 void gw_cancel(gw_client *c, gw_req_id id)

@@ -5,9 +5,17 @@
  * The secret is sent only as the URL's ?secret= query and never appears in
  * any error message (messages name the host only).
  *
- * No global state: the program calls curl_global_init(CURL_GLOBAL_DEFAULT)
- * once in main() before the first gw_client_new (and curl_global_cleanup at
- * exit); tests do it in their setup.  A client is used from one thread. */
+ * No global state: curl_global_init(CURL_GLOBAL_DEFAULT) is called before the
+ * first gw_client_new (and curl_global_cleanup at exit): in the kiosk by the
+ * network module's loader (src/net.h), in tests by their setup.  A client
+ * is used from one thread.
+ *
+ * Two builds of one API: the static library (client.c, linked to libcurl:
+ * tests, the sandbox, the benches), and in the kiosk src/net.c, which
+ * loads the client with libcurl from the module paykiosk-net.so only when
+ * the first request is sent (src/net.h); gw_client_new's checks then come
+ * with that request (the kiosk's configuration has checked the URL before,
+ * common/config.h). */
 #ifndef PK_GATEWAY_H
 #define PK_GATEWAY_H
 
@@ -139,7 +147,10 @@ int gw_client_new(gw_client **out, const gw_options *opts, pk_error *err);
 void gw_client_free(gw_client *c);  /* cancels what is in flight, no callbacks;
                                        not from inside a done callback */
 
-/* Start a request; done(userdata, res) is called exactly once later from
+/* Send call with body (malloc'd JSON text, taken over and freed; NULL: the
+ * details were not valid, INVALID): the one way a request goes out, used
+ * by the calls below (calls.c), which build their bodies (request.c).
+ * Each starts a request; done(userdata, res) is called exactly once later from
  * gw_client_process (never from inside the start function), unless the
  * request is cancelled first.  res is valid only during the callback.
  * Returns the request id, or 0 with err set.
@@ -147,6 +158,8 @@ void gw_client_free(gw_client *c);  /* cancels what is in flight, no callbacks;
  * a new connection of their own (HTTP/1.1, closed afterwards), so libcurl
  * never re-sends them by itself; a re-send is the caller's decision (same
  * custom_transaction_id).  Status polls reuse one kept-alive connection. */
+gw_req_id gw_send(gw_client *c, gw_call call, char *body, gw_done_fn done, void *ud,
+		  pk_error *err);
 gw_req_id gw_wavepay_create(gw_client *c, const char *label, gw_done_fn done, void *ud,
 			    pk_error *err);
 gw_req_id gw_wavepay_activate(gw_client *c, const char *label, const char *key1,

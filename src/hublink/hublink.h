@@ -80,7 +80,8 @@ typedef struct pk_hub_msg {
 } pk_hub_msg;
 
 /* Check the options, open the thread's journal connection, start the
- * thread.  curl_global_init must have been called; the caller should have
+ * thread.  curl_global_init must have been called (in the kiosk the
+ * network module's loader does it: src/net.h); the caller should have
  * blocked the signals it reads elsewhere (the thread inherits its mask). */
 int pk_hublink_start(pk_hublink **out, const pk_hublink_options *o, pk_error *err);
 /* Stop the thread and free everything.  drain_ms > 0: events not yet
