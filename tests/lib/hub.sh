@@ -50,6 +50,10 @@
 #   hub_lock_postbacks / hub_unlock_postbacks / hub_waiting_on_lock
 #                             a session of ours holds the postback table:
 #                             the database is slow; a hub's session waits
+#   hub_lock_postbacks_prepared / hub_unlock_prepared
+#                             the same lock held by a prepared transaction:
+#                             no session's end releases it, not even a stop
+#                             of the server (released after the restart)
 #   hub_sql SQL               rows from the hub's database (pg_psql)
 #   pb_rows [trusted|untrusted|unreadable]  postbacks stored (all kinds when
 #                             no argument); pb_rows_txid TXID
@@ -475,6 +479,20 @@ hub_unlock_postbacks() {
 	LOCK_FD=
 	[ -n "$LOCK_PID" ] && wait "$LOCK_PID" 2>/dev/null
 	LOCK_PID=
+}
+# hub_lock_postbacks_prepared: the lock in a prepared transaction (two-phase
+# commit), which belongs to no session: when the server stops, every
+# session ends at once and in no set order, so a lock held by a session
+# could be released before the hub's waiting session ends, and the hub's
+# transaction commit.  This one stays until hub_unlock_prepared.
+hub_lock_postbacks_prepared() {
+	pg_psql "BEGIN; LOCK TABLE $HUB_PB_TABLE IN ACCESS EXCLUSIVE MODE;
+		PREPARE TRANSACTION 'pk_test_lock';" >/dev/null ||
+		fail "could not lock $HUB_PB_TABLE in a prepared transaction"
+}
+hub_unlock_prepared() {
+	pg_psql "ROLLBACK PREPARED 'pk_test_lock';" >/dev/null ||
+		fail "could not release the prepared transaction's lock"
 }
 # Some session (the hub's) waits for a lock.
 hub_waiting_on_lock() {

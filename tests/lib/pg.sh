@@ -42,7 +42,7 @@ pg_start() {
 
 pg_start_server() {
 	pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-		-o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c max_connections=200" \
+		-o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c max_connections=200 -c max_prepared_transactions=4" \
 		start >/dev/null ||
 		{ echo "pg.sh: the server did not start:" >&2; tail -n 20 "$PG_DIR/server.log" >&2; return 1; }
 }
