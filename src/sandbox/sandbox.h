@@ -267,6 +267,10 @@ typedef struct sb_reply {
 } sb_reply;
 
 int sb_state_init(sb_state *st);
+/* Order ids, wallets and transaction ids from seed S instead of the
+ * system's randomness: the same S, the same values in the same order
+ * (PAYKASSMA_SANDBOX_SEED; a screenshot suite that reads them back). */
+void sb_state_seed(sb_state *st, uint64_t seed);
 void sb_state_free(sb_state *st);
 /* Wait ms or until stop; returns true if stopping. */
 bool sb_wait_or_stop(sb_state *st, long ms);

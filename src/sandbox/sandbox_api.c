@@ -188,6 +188,13 @@ static uint64_t splitmix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+void sb_state_seed(sb_state *st, uint64_t seed)
+{
+	st->rng = splitmix64(seed);
+	if (st->rng == 0) /* xorshift's one fixed point */
+		st->rng = 1;
+}
+
 static void reply_json(sb_reply *r, unsigned status, cJSON *obj)
 {
 	r->status = status;

@@ -35,6 +35,8 @@ static const char USAGE[] =
 	"refused (exit 2). The private key is never printed or logged.\n"
 	"UPI orders get paid by /_sandbox/settle, after S seconds (--auto-settle S), or\n"
 	"after N processing polls (--upi-outcome success --processing-polls N).\n"
+	"PAYKASSMA_SANDBOX_SEED=N (0..2^64-1): order ids, wallets and IDs from seed N, the\n"
+	"same for the same N (default: the system's randomness).\n"
 	"--single-quoted-fails: the API's fail answers as {'status': 'fail', 'message': 'X'}\n"
 	"(not JSON, as the docs write them); control answers stay JSON.\n"
 	"API: the four Paykassma calls under /api/v1 (see docs). Control, same secret:\n"
@@ -280,6 +282,19 @@ int main(int argc, char **argv)
 	if (keys_rc != 0) {
 		rc = keys_rc;
 		goto out;
+	}
+	const char *env_seed = getenv("PAYKASSMA_SANDBOX_SEED");
+	if (env_seed && *env_seed) {
+		char *end;
+		errno = 0;
+		unsigned long long seed = strtoull(env_seed, &end, 10);
+		if (errno || *end || env_seed[0] == '-') {
+			fprintf(stderr, "paykassma-sandbox: PAYKASSMA_SANDBOX_SEED must be a number, "
+					"not %s\n", env_seed);
+			rc = 2;
+			goto out;
+		}
+		sb_state_seed(&st, (uint64_t)seed);
 	}
 	const char *env_secret = getenv("PAYKASSMA_SANDBOX_SECRET");
 	if (env_secret && *env_secret) {

@@ -70,8 +70,11 @@ def ocr_langs(lang, text):
     """Tesseract's models for a run: the screen language's (eng, mya+eng,
     hin+eng), without eng when the string has no ASCII letter or digit
     (Tesseract then reads a Devanagari or Burmese word as Latin now and
-    then: a reader of the language would not)."""
-    if lang not in MODELS:
+    then: a reader of the language would not), and eng alone for a run
+    that is all ASCII, as a wallet number or an amount on a Hindi screen
+    (hin+eng read such a random number's digits as Devanagari now and
+    then, so whether a run passed depended on the sandbox's draw)."""
+    if lang not in MODELS or text.isascii():
         return "eng"
     if any(c.isascii() and c.isalnum() for c in text):
         return MODELS[lang] + "+eng"

@@ -293,7 +293,10 @@ session_start() {
 	SCR_LANG=en
 	# Only what the session needs: the headless backend and its one output
 	# (1280x720), the pixman renderer, no input devices; the hook; the
-	# test's copies of the programs; a UTF-8 locale.
+	# test's copies of the programs; a UTF-8 locale; the training
+	# sandbox's seed (the same order ids and wallets every run: the judge
+	# reads them back, and a random draw must not decide whether one run
+	# of digits reads well).
 	local who=()
 	[ "$(id -u)" = 0 ] && who=("$(command -v runuser)" -u "$SCR_USER" -m --)
 	setsid "${who[@]}" env -i PATH=/usr/bin:/bin HOME="$SCR_TMP/home" \
@@ -303,6 +306,7 @@ session_start() {
 		WLR_HEADLESS_OUTPUTS=1 PAYKIOSK_TEST_HOOK="$HOOK" PAYKIOSK_TEST_KEYS="$FIFO" \
 		PAYKIOSK_LOCALEDIR="$SCR_TMP/locale" PAYKIOSK_SESSION_KIOSK="$SCR_TMP/bin/paykiosk" \
 		PAYKIOSK_SESSION_FOOT_INI="$ini" PAYKIOSK_LABEL=screens-counter \
+		PAYKASSMA_SANDBOX_SEED=20261130 \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
 		"${extra_env[@]}" "$launcher" "${kiosk_args[@]}" "$@" \
 		>> "$SES_DIR/session.log" 2>&1 < /dev/null &
