@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gateway/gateway.h"
@@ -92,6 +93,24 @@ void pk_flowfx_close(pk_flowfx *f)
 	gw_client_free(f->gw);
 	f->gw = NULL;
 	pk_tmpjournal_close(&f->t);
+}
+
+int pk_flowfx_training_config(pk_flowfx *f, pk_config *cfg, char *conf, size_t len)
+{
+	snprintf(conf, len, "%s/paykiosk.conf", f->t.dir);
+	FILE *fp = fopen(conf, "w");
+	if (!fp)
+		return -1;
+	fclose(fp);
+	chmod(conf, 0600);
+	char *argv[] = { "paykiosk", "--training", "--config", conf, NULL };
+	pk_config_action action;
+	pk_error err;
+	if (pk_config_load(cfg, 4, argv, &action, &err) < 0) {
+		fprintf(stderr, "config: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
 }
 
 pk_sale_state pk_journal_state_of(pk_journal *j, int64_t id)

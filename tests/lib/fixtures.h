@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "common/config.h"
 #include "journal/journal.h"
 #include "sale/flow.h"
 
@@ -46,5 +47,9 @@ int pk_flowfx_open(pk_flowfx *f, const char *tag, time_t wall);
 /* The controller (poll every 2 s, give up after 60 s); 0 or -1. */
 int pk_flowfx_make_flow(pk_flowfx *f);
 void pk_flowfx_close(pk_flowfx *f);
+/* The kiosk's configuration for a screen test: training, from an empty
+ * 0600 file of the fixture's own (conf: its path, unlinked by the test),
+ * so no system or user file is read; 0 or -1 (said on stderr). */
+int pk_flowfx_training_config(pk_flowfx *f, pk_config *cfg, char *conf, size_t len);
 
 #endif

@@ -35,20 +35,9 @@ static int setup_kiosk(void **state, bool kiosk)
 	fx *f = calloc(1, sizeof *f);
 	if (!f || pk_flowfx_open(&f->c, "ui", 1790000000) || pk_flowfx_make_flow(&f->c))
 		return -1;
-	/* an empty config file of our own (0600), so no system one is read */
-	snprintf(f->conf, sizeof f->conf, "%s/paykiosk.conf", f->c.t.dir);
-	FILE *fp = fopen(f->conf, "w");
-	if (!fp)
+	if (pk_flowfx_training_config(&f->c, &f->cfg, f->conf, sizeof f->conf) < 0)
 		return -1;
-	fclose(fp);
-	chmod(f->conf, 0600);
-	char *argv[] = { "paykiosk", "--training", "--config", f->conf, NULL };
-	pk_config_action action;
 	pk_error err;
-	if (pk_config_load(&f->cfg, 4, argv, &action, &err) < 0) {
-		fprintf(stderr, "config: %s\n", err.msg);
-		return -1;
-	}
 	f->cfg.kiosk = kiosk;
 	if (kiosk) {
 		char hash[256];

@@ -304,17 +304,9 @@ static int disp_setup(void **state)
 	dfx *f = calloc(1, sizeof *f);
 	if (!f || pk_flowfx_open(&f->c, "custdisp", 1790000000) || pk_flowfx_make_flow(&f->c))
 		return -1;
-	snprintf(f->conf, sizeof f->conf, "%s/paykiosk.conf", f->c.t.dir);
-	FILE *fp = fopen(f->conf, "w");
-	if (!fp)
+	if (pk_flowfx_training_config(&f->c, &f->cfg, f->conf, sizeof f->conf) < 0)
 		return -1;
-	fclose(fp);
-	chmod(f->conf, 0600);
-	char *argv[] = { "paykiosk", "--training", "--config", f->conf, NULL };
-	pk_config_action action;
 	pk_error err;
-	if (pk_config_load(&f->cfg, 4, argv, &action, &err) < 0)
-		return -1;
 	pk_app_options ao = { .cfg = &f->cfg, .flow = f->c.flow, .training = true };
 	if (pk_app_init(&f->app, &ao, &err) < 0)
 		return -1;
