@@ -16,6 +16,7 @@
 
 #include "cli_qr.h"
 #include "common/config.h"
+#include "common/exepath.h"
 #include "common/i18n.h"
 #include "kiosk.h"
 
@@ -49,22 +50,12 @@ static int strip_hidden(int argc, char **argv, pk_start *h)
  * package's folder for it. */
 static int module_path(char *buf, size_t len)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	static const char *const where[] = { "", "/" PK_KIOSK_MODULE_RELDIR };
+	static const char *const where[] = { PK_KIOSK_MODULE,
+					     PK_KIOSK_MODULE_RELDIR "/" PK_KIOSK_MODULE };
 	struct stat st;
-	for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
-		int w = snprintf(buf, len, "%s%s/%s", exe, where[i], PK_KIOSK_MODULE);
-		if (w > 0 && (size_t)w < len && stat(buf, &st) == 0)
+	for (size_t i = 0; i < sizeof where / sizeof where[0]; i++)
+		if (pk_exe_path(where[i], buf, len) == 0 && stat(buf, &st) == 0)
 			return 0;
-	}
 	return -1; /* buf names the package's place: the message says it */
 }
 

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "training.h"
 
+#include "common/exepath.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -33,18 +35,8 @@ static int executable(const char *path)
 /* Next to /proc/self/exe, else the first one in PATH. */
 static int find_sandbox(char *out, size_t len)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = 0;
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = 0;
-			if ((size_t)snprintf(out, len, "%s/%s", self, SANDBOX_NAME) < len &&
-			    executable(out))
-				return 0;
-		}
-	}
+	if (pk_exe_path(SANDBOX_NAME, out, len) == 0 && executable(out))
+		return 0;
 	const char *path = getenv("PATH");
 	if (!path)
 		return -1;

@@ -35,6 +35,8 @@
  * its first lookup ~0.3 us. */
 #include "i18n.h"
 
+#include "common/exepath.h"
+
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
@@ -69,26 +71,6 @@ static int is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* <directory of the running binary>/locale into buf, or -1. */
-static int exe_locale_dir(char *buf, size_t len)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	size_t dl = strlen(exe);
-	if (dl + sizeof "/locale" > len)
-		return -1;
-	memcpy(buf, exe, dl);
-	memcpy(buf + dl, "/locale", sizeof "/locale");
-	return 0;
-}
-
 int pk_i18n_init(void)
 {
 	const char *loc = setlocale(LC_ALL, "");
@@ -105,7 +87,7 @@ int pk_i18n_init(void)
 	const char *dir = getenv("PAYKIOSK_LOCALEDIR");
 	char exedir[PATH_MAX];
 	if (!dir || !*dir) {
-		if (exe_locale_dir(exedir, sizeof exedir) == 0 && is_dir(exedir))
+		if (pk_exe_path("locale", exedir, sizeof exedir) == 0 && is_dir(exedir))
 			dir = exedir;
 		else
 			dir = PK_LOCALEDIR;
