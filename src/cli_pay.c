@@ -586,6 +586,11 @@ int pk_cmd_pay(const pk_config *cfg, bool journal_given, pk_log *log, int argc, 
 		note(&p, "error", err.msg);
 		return err.kind == PK_ERR_CONFIG ? PK_PAY_EXIT_USAGE : PK_PAY_EXIT_RUNTIME;
 	}
+	if (pk_session_start_hub(&p.s, &err) < 0) {
+		note(&p, "error", err.msg);
+		pk_session_close(&p.s);
+		return err.kind == PK_ERR_CONFIG ? PK_PAY_EXIT_USAGE : PK_PAY_EXIT_RUNTIME;
+	}
 	if (p.s.recover_err.kind != PK_OK) {
 		note(&p, "error", p.s.recover_err.msg);
 		goto out;

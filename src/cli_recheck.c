@@ -58,6 +58,11 @@ int pk_cmd_recheck(const pk_config *cfg, bool journal_given, pk_log *log, int ar
 		fprintf(stderr, "paykiosk: %s\n", err.msg);
 		return err.kind == PK_ERR_CONFIG ? 2 : 1;
 	}
+	if (pk_session_start_hub(&s, &err) < 0) {
+		fprintf(stderr, "paykiosk: %s\n", err.msg);
+		pk_session_close(&s);
+		return err.kind == PK_ERR_CONFIG ? 2 : 1;
+	}
 	recheck_run r = { log, 0 };
 	pk_flow_observer obs = { on_state, on_problem, &r };
 	pk_flow_set_observer(s.flow, &obs);

@@ -18,6 +18,12 @@
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
 
+/* After the first frame: the hub link (it loads the network stack). */
+static int start_hub(void *ud, pk_error *err)
+{
+	return pk_session_start_hub(ud, err);
+}
+
 static int run_kiosk(pk_config *cfg, const pk_start *st, pk_log *log)
 {
 	pk_error err;
@@ -57,6 +63,8 @@ static int run_kiosk(pk_config *cfg, const pk_start *st, pk_log *log)
 		.recovery = &session.recovery,
 		.recover_err = &session.recover_err,
 		.log = log,
+		.after_first_frame = start_hub,
+		.after_first_frame_ud = &session,
 	};
 	/* The screen is the UI's now: log lines go to syslog only. */
 	bool mirror = log->mirror;

@@ -133,10 +133,12 @@ static void hub_ready(void *ud)
 
 /* The hub link, when one is configured (never in training: no real sale
  * may reach the fleet's books). */
-static int hub_open(pk_session *s, const pk_config *cfg, const char *jpath, pk_error *err)
+int pk_session_start_hub(pk_session *s, pk_error *err)
 {
-	if (!cfg->hub_url)
+	const pk_config *cfg = s->cfg;
+	if (!cfg->hub_url || s->hub_asked)
 		return 0;
+	s->hub_asked = true;
 	if (cfg->training) {
 		pk_log_event(s->log, PK_LOG_NOTICE, "hub_link", "state=off reason=training");
 		return 0;
@@ -145,7 +147,7 @@ static int hub_open(pk_session *s, const pk_config *cfg, const char *jpath, pk_e
 	memset(&o, 0, sizeof o);
 	o.url = cfg->hub_url;
 	o.token = cfg->hub_token;
-	o.journal_path = jpath;
+	o.journal_path = s->hub_journal;
 	if (pk_hublink_start(&s->hub, &o, err) < 0)
 		return -1;
 	pk_journal_on_change(s->journal, hub_kick, s->hub);
@@ -205,8 +207,8 @@ int pk_session_open(pk_session *s, const pk_config *cfg, bool journal_given, pk_
 	pk_flow_set_observer(s->flow, &obs);
 	pk_log_event(log, PK_LOG_NOTICE, "journal", "path=%s training=%d", jpath,
 		     cfg->training ? 1 : 0);
-	if (hub_open(s, cfg, jpath, err) < 0)
-		goto fail;
+	s->cfg = cfg;
+	s->hub_journal = jpath;
 
 	pk_flow_recover(s->flow, &s->recovery, &s->recover_err);
 	if (s->recover_err.kind != PK_OK) {

@@ -40,6 +40,11 @@ typedef struct pk_session {
 	int poll_interval;           /* the UPI status poll period without the hub */
 	int hub_poll_interval;       /* ... and while the hub is healthy */
 	bool hub_news_failed;        /* the batch being applied hit a journal error */
+	/* pk_session_start_hub's: the configuration and the journal's path
+	 * (the config's, or journal_path), kept from pk_session_open */
+	const pk_config *cfg;
+	const char *hub_journal;
+	bool hub_asked;              /* pk_session_start_hub ran */
 } pk_session;
 
 /* Blocks the quit signals first (the pump reads them; before the training
@@ -47,6 +52,12 @@ typedef struct pk_session {
  * used as is even in training.  The log must outlive the session. */
 int pk_session_open(pk_session *s, const pk_config *cfg, bool journal_given, pk_log *log,
 		    pk_error *err);
+/* The hub link, when one is configured (never in training): pk_session_open
+ * does not start it, so that the kiosk can draw its first frame before the
+ * network stack is loaded (net.h); `pay` and `recheck` start it at once.
+ * Its events come from the journal (outbox), so nothing recorded before it
+ * starts is missed.  A second call does nothing.  0 or -1. */
+int pk_session_start_hub(pk_session *s, pk_error *err);
 void pk_session_close(pk_session *s);
 
 #endif

@@ -6,7 +6,7 @@
 #     (paykiosk-net.so, next to it) does, and exports only its table;
 #   - `paykiosk` draws its home screen (80x24 pty answering like a
 #     terminal, bench/ptyrun.c) without loading libcurl or the network
-#     module;
+#     module, with a hub configured too (its link starts after the frame);
 #   - a training sale (`paykiosk --training pay upi`) loads the network
 #     module when it sends its first request, and is paid;
 #   - with the network module missing, the same sale reports a problem
@@ -46,6 +46,20 @@ loaded frame | grep -q 'paykiosk-kiosk\.so$' || fail "no record of the kiosk mod
 loaded frame | grep -q 'libncursesw' || fail "no record of ncurses loading (LD_DEBUG)"
 if loaded frame | grep -E 'libcurl|paykiosk-net\.so|libssl|libgnutls'; then
 	fail "the first frame loaded the network stack (above)"
+fi
+
+step "with a hub configured, the first home screen still comes first"
+# The hub link starts right after the first frame (kiosk.c, pk_app's
+# after_first_frame; e2e_hub_paid_by_postback shows it working then).
+env PAYKIOSK_HUB_URL=http://127.0.0.1:9 PAYKIOSK_HUB_TOKEN=light-start-hub-token \
+	PAYKIOSK_API_URL=http://127.0.0.1:9 PAYKIOSK_SECRET=light-start-secret \
+	PAYKIOSK_JOURNAL="$tmp/hub.db" TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+	PAYKIOSK_LANG=en XDG_CONFIG_HOME="$tmp/config" LD_DEBUG=files LD_DEBUG_OUTPUT="$tmp/ld.hub" \
+	"$tmp/ptyrun" 1 80 24 "$kiosk" --exit-after-first-frame >"$tmp/hub.out" 2>&1 ||
+	fail "the kiosk with a hub did not draw its first frame: $(cat "$tmp/hub.out")"
+loaded hub | grep -q 'libncursesw' || fail "no record of ncurses loading (LD_DEBUG)"
+if loaded hub | grep -E 'libcurl|paykiosk-net\.so|libssl|libgnutls'; then
+	fail "with a hub, the first frame waited for the network stack (above)"
 fi
 
 step "a training sale goes online: the network module is loaded, the sale is paid"

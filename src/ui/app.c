@@ -654,6 +654,11 @@ int pk_app_run(const pk_app_options *opts, pk_error *err)
 			redraw(&app);
 			if (app.exit_after_first_frame)
 				break;
+			if (o->after_first_frame && app.frames == 1 &&
+			    o->after_first_frame(o->after_first_frame_ud, err) < 0) {
+				app.exit_status = 1;
+				break;
+			}
 		}
 		/* The customer's screen, from the same view (only when it
 		 * changed); it never waits for its device. */

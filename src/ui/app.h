@@ -112,6 +112,11 @@ typedef struct pk_app_options {
 	/* The terminal type (pk_app_term_draws); NULL: pk_app_run uses $TERM,
 	 * pk_app_init takes it as one that draws every language. */
 	const char *term;
+	/* Called once, right after the first frame is on the screen (the
+	 * kiosk starts its hub link there: the first frame never waits for
+	 * the network stack); NULL: nothing.  -1 (err set) stops the kiosk. */
+	int (*after_first_frame)(void *ud, pk_error *err);
+	void *after_first_frame_ud;
 } pk_app_options;
 
 /* Set up the terminal, run until the cashier quits or a signal (INT, TERM,
