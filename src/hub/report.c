@@ -2,6 +2,8 @@
 #include "hub/report.h"
 
 #include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -364,10 +366,83 @@ int pk_hub_report_write(FILE *out, const pk_hub_report *r, bool csv)
 
 /* ---- loading ---- */
 
-static void col(char *dst, size_t cap, const PGresult *res, int row, int c)
+/* A row's fields as a query's columns fill them: X(ID, member, kind).  A
+ * NULL amount leaves has_sale / has_pb_amount false (no sale matched, a
+ * postback without a readable amount). */
+#define ROW_FIELDS(X) \
+	X(SHOP, shop, STR) X(COUNTER, counter, STR) X(METHOD, method, STR) \
+	X(CURRENCY, currency, STR) X(PAID_COUNT, paid_count, I64) \
+	X(PAID_AMOUNT, paid_amount, I64) X(NOT_PAID_COUNT, not_paid_count, I64) \
+	X(OPEN_COUNT, open_count, I64) X(RESULT, result, STR) X(CTID, ctid, STR) \
+	X(KIOSK_STATE, kiosk_state, STR) X(SALE_AMOUNT, sale_amount, I64) \
+	X(SALE_TIME, sale_time, TIME) X(SALE_REF, sale_ref, STR) \
+	X(POSTBACK_ID, postback_id, I64) X(POSTBACK_TIME, postback_time, TIME) \
+	X(LAST_SEEN, last_seen, TIME) X(TIMES_SEEN, times_seen, I64) X(TRUST, trust, STR) \
+	X(PROBLEM, problem, STR) X(PB_AMOUNT, pb_amount, I64) \
+	X(PB_CURRENCY, pb_currency, STR) X(TRANSACTION_ID, transaction_id, STR) \
+	X(MATCH_VALUE, match_value, STR)
+
+typedef enum rfield {
+#define PK_X_ENUM(id, member, kind) F_##id,
+	ROW_FIELDS(PK_X_ENUM)
+#undef PK_X_ENUM
+	F__COUNT
+} rfield;
+
+enum rkind { STR, I64, TIME };
+static const struct {
+	size_t off, size;
+	enum rkind kind;
+} row_fields[F__COUNT] = {
+#define PK_X_FIELD(id, member, k) \
+	[F_##id] = { offsetof(pk_hub_report_row, member), \
+		     sizeof ((pk_hub_report_row *)0)->member, k },
+	ROW_FIELDS(PK_X_FIELD)
+#undef PK_X_FIELD
+};
+
+static void fill(pk_hub_report_row *row, rfield f, const PGresult *res, int i, int c)
 {
-	snprintf(dst, cap, "%s", PQgetvalue(res, row, c));
+	char *at = (char *)row + row_fields[f].off;
+	switch (row_fields[f].kind) {
+	case STR:
+		snprintf(at, row_fields[f].size, "%s", PQgetvalue(res, i, c));
+		break;
+	case I64:
+		*(int64_t *)at = pk_hub_get_i64(res, i, c);
+		break;
+	case TIME:
+		*(time_t *)at = (time_t)pk_hub_get_i64(res, i, c);
+		break;
+	}
+	if (f == F_SALE_AMOUNT)
+		row->has_sale = !PQgetisnull(res, i, c);
+	else if (f == F_PB_AMOUNT)
+		row->has_pb_amount = !PQgetisnull(res, i, c);
 }
+
+/* One section's rows: column k of the query fills fields[k]. */
+static int load_rows(PGconn *c, pk_error *err, pk_hub_report *r, pk_hub_section sec,
+		     const char *sql, int nparams, const char *const *params,
+		     const rfield *fields, int nfields)
+{
+	PGresult *res = pk_hub_exec(c, err, sql, nparams, params);
+	if (!res)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		pk_hub_report_row *row = pk_hub_report_add(r, sec);
+		if (!row) {
+			PQclear(res);
+			return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
+		}
+		for (int k = 0; k < nfields; k++)
+			fill(row, fields[k], res, i, k);
+	}
+	PQclear(res);
+	return 0;
+}
+#define FIELDS(...) (const rfield[]){ __VA_ARGS__ }, \
+	(int)(sizeof (const rfield[]){ __VA_ARGS__ } / sizeof(rfield))
 
 struct window {
 	pk_hub_num from, to;
@@ -381,8 +456,8 @@ static int load_totals(PGconn *c, const struct window *w, pk_hub_report *r, pk_e
 	    pk_hub_group_array(PK_GROUP_OPEN, groups[2], sizeof groups[2]) < 0)
 		return pk_error_set(err, PK_ERR_INVALID, "outcome groups");
 	const char *params[] = { w->from.s, w->to.s, groups[0], groups[1], groups[2] };
-	PGresult *res = pk_hub_exec(
-		c, err,
+	return load_rows(
+		c, err, r, PK_SEC_TOTALS,
 		"SELECT k.shop, k.counter, s.method, s.currency,"
 		" count(*) FILTER (WHERE s.outcome = ANY($3::text[])),"
 		" coalesce(sum(s.amount) FILTER (WHERE s.outcome = ANY($3::text[])), 0)::text,"
@@ -392,26 +467,9 @@ static int load_totals(PGconn *c, const struct window *w, pk_hub_report *r, pk_e
 		" WHERE s.created_at >= to_timestamp($1::bigint)"
 		" AND s.created_at < to_timestamp($2::bigint)"
 		" GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
-		5, params);
-	if (!res)
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		pk_hub_report_row *row = pk_hub_report_add(r, PK_SEC_TOTALS);
-		if (!row) {
-			PQclear(res);
-			return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
-		}
-		col(row->shop, sizeof row->shop, res, i, 0);
-		col(row->counter, sizeof row->counter, res, i, 1);
-		col(row->method, sizeof row->method, res, i, 2);
-		col(row->currency, sizeof row->currency, res, i, 3);
-		row->paid_count = pk_hub_get_i64(res, i, 4);
-		row->paid_amount = pk_hub_get_i64(res, i, 5);
-		row->not_paid_count = pk_hub_get_i64(res, i, 6);
-		row->open_count = pk_hub_get_i64(res, i, 7);
-	}
-	PQclear(res);
-	return 0;
+		5, params,
+		FIELDS(F_SHOP, F_COUNTER, F_METHOD, F_CURRENCY, F_PAID_COUNT, F_PAID_AMOUNT,
+		       F_NOT_PAID_COUNT, F_OPEN_COUNT));
 }
 
 /* The sections made of postback transactions and what they matched. */
@@ -422,13 +480,13 @@ static int load_tx_section(PGconn *c, const struct window *w, pk_hub_section sec
 	if (pk_hub_section_results_array(sec, results, sizeof results) < 0)
 		return pk_error_set(err, PK_ERR_INVALID, "section results");
 	const char *params[] = { w->from.s, w->to.s, results };
-	PGresult *res = pk_hub_exec(
-		c, err,
+	return load_rows(
+		c, err, r, sec,
 		"SELECT t.match_result, k.shop, k.counter, s.method, s.custom_transaction_id, s.state,"
 		" s.amount, s.currency, extract(epoch FROM s.updated_at)::bigint,"
 		" CASE WHEN s.method = 'wavepay' THEN s.key1 ELSE s.order_id END,"
 		" p.id, extract(epoch FROM p.received_at)::bigint, t.amount, t.currency,"
-		" t.transaction_id, t.match_value"
+		" t.transaction_id, t.match_value, p.trust"
 		" FROM postback_txs t JOIN postbacks p ON p.id = t.postback_id"
 		" LEFT JOIN sales s ON s.id = t.sale_id LEFT JOIN kiosks k ON k.id = s.kiosk_id"
 		" WHERE p.trust = 'trusted' AND t.match_result = ANY($3::text[])"
@@ -437,37 +495,10 @@ static int load_tx_section(PGconn *c, const struct window *w, pk_hub_section sec
 		"  OR (s.created_at >= to_timestamp($1::bigint)"
 		"   AND s.created_at < to_timestamp($2::bigint)))"
 		" ORDER BY p.id, t.idx",
-		3, params);
-	if (!res)
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		pk_hub_report_row *row = pk_hub_report_add(r, sec);
-		if (!row) {
-			PQclear(res);
-			return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
-		}
-		col(row->result, sizeof row->result, res, i, 0);
-		col(row->shop, sizeof row->shop, res, i, 1);
-		col(row->counter, sizeof row->counter, res, i, 2);
-		col(row->method, sizeof row->method, res, i, 3);
-		col(row->ctid, sizeof row->ctid, res, i, 4);
-		col(row->kiosk_state, sizeof row->kiosk_state, res, i, 5);
-		row->has_sale = !PQgetisnull(res, i, 6);
-		row->sale_amount = pk_hub_get_i64(res, i, 6);
-		col(row->currency, sizeof row->currency, res, i, 7);
-		row->sale_time = (time_t)pk_hub_get_i64(res, i, 8);
-		col(row->sale_ref, sizeof row->sale_ref, res, i, 9);
-		row->postback_id = pk_hub_get_i64(res, i, 10);
-		row->postback_time = (time_t)pk_hub_get_i64(res, i, 11);
-		row->has_pb_amount = !PQgetisnull(res, i, 12);
-		row->pb_amount = pk_hub_get_i64(res, i, 12);
-		col(row->pb_currency, sizeof row->pb_currency, res, i, 13);
-		col(row->transaction_id, sizeof row->transaction_id, res, i, 14);
-		col(row->match_value, sizeof row->match_value, res, i, 15);
-		snprintf(row->trust, sizeof row->trust, "trusted");
-	}
-	PQclear(res);
-	return 0;
+		3, params,
+		FIELDS(F_RESULT, F_SHOP, F_COUNTER, F_METHOD, F_CTID, F_KIOSK_STATE, F_SALE_AMOUNT,
+		       F_CURRENCY, F_SALE_TIME, F_SALE_REF, F_POSTBACK_ID, F_POSTBACK_TIME,
+		       F_PB_AMOUNT, F_PB_CURRENCY, F_TRANSACTION_ID, F_MATCH_VALUE, F_TRUST));
 }
 
 static int load_paid_no_postback(PGconn *c, const struct window *w, time_t due,
@@ -476,8 +507,8 @@ static int load_paid_no_postback(PGconn *c, const struct window *w, time_t due,
 	pk_hub_num before;
 	const char *params[] = { w->from.s, w->to.s, pk_hub_num_of(&before, (int64_t)due),
 				 pk_hub_outcome_name(PK_HUB_OUTCOME_PAID) };
-	PGresult *res = pk_hub_exec(
-		c, err,
+	return load_rows(
+		c, err, r, PK_SEC_PAID_NO_POSTBACK,
 		"SELECT k.shop, k.counter, s.method, s.custom_transaction_id, s.state, s.amount, s.currency,"
 		" extract(epoch FROM s.paid_at)::bigint,"
 		" CASE WHEN s.method = 'wavepay' THEN s.key1 ELSE s.order_id END"
@@ -489,35 +520,16 @@ static int load_paid_no_postback(PGconn *c, const struct window *w, time_t due,
 		"  JOIN postbacks p ON p.id = t.postback_id"
 		"  WHERE t.sale_id = s.id AND p.trust = 'trusted')"
 		" ORDER BY k.shop, k.counter, s.paid_at, s.id",
-		4, params);
-	if (!res)
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		pk_hub_report_row *row = pk_hub_report_add(r, PK_SEC_PAID_NO_POSTBACK);
-		if (!row) {
-			PQclear(res);
-			return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
-		}
-		col(row->shop, sizeof row->shop, res, i, 0);
-		col(row->counter, sizeof row->counter, res, i, 1);
-		col(row->method, sizeof row->method, res, i, 2);
-		col(row->ctid, sizeof row->ctid, res, i, 3);
-		col(row->kiosk_state, sizeof row->kiosk_state, res, i, 4);
-		row->has_sale = true;
-		row->sale_amount = pk_hub_get_i64(res, i, 5);
-		col(row->currency, sizeof row->currency, res, i, 6);
-		row->sale_time = (time_t)pk_hub_get_i64(res, i, 7);
-		col(row->sale_ref, sizeof row->sale_ref, res, i, 8);
-	}
-	PQclear(res);
-	return 0;
+		4, params,
+		FIELDS(F_SHOP, F_COUNTER, F_METHOD, F_CTID, F_KIOSK_STATE, F_SALE_AMOUNT, F_CURRENCY,
+		       F_SALE_TIME, F_SALE_REF));
 }
 
 static int load_untrusted(PGconn *c, const struct window *w, pk_hub_report *r, pk_error *err)
 {
 	const char *params[] = { w->from.s, w->to.s };
-	PGresult *res = pk_hub_exec(
-		c, err,
+	return load_rows(
+		c, err, r, PK_SEC_UNTRUSTED,
 		"SELECT p.id, p.trust, p.problem, p.times_seen,"
 		" extract(epoch FROM p.received_at)::bigint,"
 		" extract(epoch FROM p.last_seen_at)::bigint,"
@@ -529,29 +541,9 @@ static int load_untrusted(PGconn *c, const struct window *w, pk_hub_report *r, p
 		"  OR (p.last_seen_at >= to_timestamp($1::bigint)"
 		"   AND p.last_seen_at < to_timestamp($2::bigint)))"
 		" ORDER BY p.id",
-		2, params);
-	if (!res)
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		pk_hub_report_row *row = pk_hub_report_add(r, PK_SEC_UNTRUSTED);
-		if (!row) {
-			PQclear(res);
-			return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
-		}
-		row->postback_id = pk_hub_get_i64(res, i, 0);
-		col(row->trust, sizeof row->trust, res, i, 1);
-		col(row->problem, sizeof row->problem, res, i, 2);
-		row->times_seen = pk_hub_get_i64(res, i, 3);
-		row->postback_time = (time_t)pk_hub_get_i64(res, i, 4);
-		row->last_seen = (time_t)pk_hub_get_i64(res, i, 5);
-		row->has_pb_amount = !PQgetisnull(res, i, 6);
-		row->pb_amount = pk_hub_get_i64(res, i, 6);
-		col(row->pb_currency, sizeof row->pb_currency, res, i, 7);
-		col(row->transaction_id, sizeof row->transaction_id, res, i, 8);
-		col(row->match_value, sizeof row->match_value, res, i, 9);
-	}
-	PQclear(res);
-	return 0;
+		2, params,
+		FIELDS(F_POSTBACK_ID, F_TRUST, F_PROBLEM, F_TIMES_SEEN, F_POSTBACK_TIME, F_LAST_SEEN,
+		       F_PB_AMOUNT, F_PB_CURRENCY, F_TRANSACTION_ID, F_MATCH_VALUE));
 }
 
 int pk_hub_report_load(PGconn *c, const pk_hub_config *cfg, time_t now, pk_hub_report *r,
