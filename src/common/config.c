@@ -186,17 +186,22 @@ static int fail_at(pk_error *err, pk_err_kind kind, const struct source *src, en
 	return pk_error_set(err, kind, "%s: %s", src->name, msg);
 }
 
-static int set_string(char **slot, const char *value, size_t len, pk_error *err)
+void pk_config_wipe_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+int pk_config_set_string(char **slot, const char *value, size_t len, pk_error *err)
 {
 	char *copy = malloc(len + 1);
 	if (!copy)
 		return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
 	memcpy(copy, value, len);
 	copy[len] = '\0';
-	if (*slot) {
-		explicit_bzero(*slot, strlen(*slot));
-		free(*slot);
-	}
+	pk_config_wipe_free(*slot);
 	*slot = copy;
 	return 0;
 }
@@ -226,7 +231,7 @@ static int parse_bool(const char *v, bool *out)
 	return -1;
 }
 
-static int parse_int(const char *v, int min, int max, int *out)
+int pk_config_parse_int(const char *v, int min, int max, int *out)
 {
 	if (!*v || strlen(v) > 9)
 		return -1;
@@ -256,7 +261,7 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 	switch (s->type) {
 	case T_STR:
 	case T_STR_EMPTY_OK:
-		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
+		if (pk_config_set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
 			return -1;
 		break;
 	case T_PIN_HASH:
@@ -264,11 +269,11 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 		if (value[0] != '$' || strlen(value) > 256 || strchr(value, ' '))
 			return fail_at(err, PK_ERR_CONFIG, src, k,
 				       _("is not a PIN hash: set it with 'paykiosk set-pin'"));
-		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
+		if (pk_config_set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
 			return -1;
 		break;
 	case T_SECRET:
-		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
+		if (pk_config_set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
 			return -1;
 		break;
 	case T_TERM:
@@ -282,7 +287,7 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 			return fail_at(err, PK_ERR_CONFIG, src, k,
 				       _("is not a terminal type name (such as linux or "
 					 "xterm-256color)"));
-		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
+		if (pk_config_set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
 			return -1;
 		break;
 	case T_TOKEN:
@@ -291,7 +296,7 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 			if (*p <= ' ' || *p >= 0x7f)
 				return fail_at(err, PK_ERR_CONFIG, src, k,
 					       _("must be printable characters without spaces"));
-		if (set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
+		if (pk_config_set_string(str_slot(cfg, k), value, strlen(value), err) < 0)
 			return -1;
 		break;
 	case T_URL: {
@@ -300,7 +305,7 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 		size_t len = strlen(value);
 		if (len > 0 && value[len - 1] == '/')
 			len--;
-		if (set_string(str_slot(cfg, k), value, len, err) < 0)
+		if (pk_config_set_string(str_slot(cfg, k), value, len, err) < 0)
 			return -1;
 		break;
 	}
@@ -308,7 +313,7 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 		char label[PK_LABEL_MAX + 1];
 		if (pk_label_normalise(value, label, sizeof label, &sub) < 0)
 			return fail_at(err, PK_ERR_CONFIG, src, k, sub.msg);
-		if (set_string(&cfg->label, label, strlen(label), err) < 0)
+		if (pk_config_set_string(&cfg->label, label, strlen(label), err) < 0)
 			return -1;
 		break;
 	}
@@ -320,7 +325,7 @@ static int apply(pk_config *cfg, struct given *given, enum key k, const char *va
 		break;
 	case T_INT: {
 		int n, *slot = int_slot(cfg, k);
-		if (parse_int(value, s->min, s->max, &n) < 0) {
+		if (pk_config_parse_int(value, s->min, s->max, &n) < 0) {
 			/* TRANSLATORS: %d and %d are the smallest and largest value. */
 			snprintf(msg, sizeof msg, _("must be a whole number from %d to %d"),
 				 s->min, s->max);
@@ -456,7 +461,7 @@ static int read_config_file(pk_config *cfg, struct given *given, const char *pat
 	FILE *f = open_private(path, missing_ok, &missing, err);
 	if (!f)
 		return missing ? 0 : -1;
-	if (set_string(&cfg->config_path, path, strlen(path), err) < 0) {
+	if (pk_config_set_string(&cfg->config_path, path, strlen(path), err) < 0) {
 		fclose(f);
 		return -1;
 	}
@@ -614,7 +619,7 @@ static int default_journal(pk_config *cfg, pk_error *err)
 				    _("No place for the journal: set PAYKIOSK_JOURNAL or HOME"));
 	if (n < 0 || (size_t)n >= sizeof path)
 		return pk_error_set(err, PK_ERR_CONFIG, "%s", _("Journal path too long"));
-	return set_string(&cfg->journal, path, (size_t)n, err);
+	return pk_config_set_string(&cfg->journal, path, (size_t)n, err);
 }
 
 static int default_label(pk_config *cfg, pk_error *err)
@@ -624,7 +629,7 @@ static int default_label(pk_config *cfg, pk_error *err)
 	if (gethostname(host, sizeof host - 1) < 0 || !host[0] ||
 	    pk_label_normalise(host, label, sizeof label, NULL) < 0)
 		strcpy(label, "kiosk");
-	return set_string(&cfg->label, label, strlen(label), err);
+	return pk_config_set_string(&cfg->label, label, strlen(label), err);
 }
 
 /* The config file to read: --config, PAYKIOSK_CONFIG (both must exist), or
@@ -710,9 +715,9 @@ static int load(pk_config *cfg, int argc, char **argv, pk_config_action *action,
 		return -1;
 	if (!cfg->journal && default_journal(cfg, err) < 0)
 		return -1;
-	if (!cfg->shop_name && set_string(&cfg->shop_name, "", 0, err) < 0)
+	if (!cfg->shop_name && pk_config_set_string(&cfg->shop_name, "", 0, err) < 0)
 		return -1;
-	if (!cfg->receipt_printer && set_string(&cfg->receipt_printer, "", 0, err) < 0)
+	if (!cfg->receipt_printer && pk_config_set_string(&cfg->receipt_printer, "", 0, err) < 0)
 		return -1;
 	if (!cfg->lang_set)
 		cfg->lang = pk_lang_from_env();

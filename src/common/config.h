@@ -109,5 +109,12 @@ int pk_config_split_line(char *line, char **key, char **value);
  * end, -1 for a malformed line (*lineno counts the lines read). */
 int pk_config_next_pair(FILE *f, char **line, size_t *cap, int *lineno, char **key,
 			char **value);
+/* A copy of the first len bytes of value into *slot; the old value is
+ * wiped (it may be a secret) and freed.  0, or -1 (NOMEM). */
+int pk_config_set_string(char **slot, const char *value, size_t len, pk_error *err);
+/* Wipe (it may be a secret) and free s; NULL is fine. */
+void pk_config_wipe_free(char *s);
+/* A decimal number of at most 9 digits within [min, max]: 0, else -1. */
+int pk_config_parse_int(const char *v, int min, int max, int *out);
 
 #endif

@@ -95,40 +95,6 @@ static int fail_at(pk_error *err, const struct source *src, enum hkey k, const c
 	return pk_error_set(err, PK_ERR_CONFIG, "%s: %s", src->name, msg);
 }
 
-static void wipe_free(char *s)
-{
-	if (s) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
-static int set_string(char **slot, const char *value, pk_error *err)
-{
-	char *copy = strdup(value);
-	if (!copy)
-		return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
-	wipe_free(*slot);
-	*slot = copy;
-	return 0;
-}
-
-static int parse_int(const char *v, int min, int max, int *out)
-{
-	if (!*v || strlen(v) > 9)
-		return -1;
-	long n = 0;
-	for (const char *p = v; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		n = n * 10 + (*p - '0');
-	}
-	if (n < min || n > max)
-		return -1;
-	*out = (int)n;
-	return 0;
-}
-
 int pk_hub_listen_parse(const char *text, pk_hub_listen *out, pk_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -153,7 +119,7 @@ int pk_hub_listen_parse(const char *text, pk_hub_listen *out, pk_error *err)
 		goto bad;
 	memcpy(out->host, host, hlen);
 	out->host[hlen] = '\0';
-	if (parse_int(colon + 1, 0, 65535, &out->port) < 0)
+	if (pk_config_parse_int(colon + 1, 0, 65535, &out->port) < 0)
 		goto bad;
 	if (!out->v6 && strcmp(out->host, "localhost") == 0)
 		strcpy(out->host, "127.0.0.1");
@@ -205,7 +171,7 @@ static int apply(pk_hub_config *cfg, enum hkey k, const char *value, const struc
 	switch (s->type) {
 	case T_STR:
 	case T_KEY:
-		return set_string(str_slot(cfg, k), value, err);
+		return pk_config_set_string(str_slot(cfg, k), value, strlen(value), err);
 	case T_DATABASE: {
 		int pw = conninfo_password(value);
 		if (pw < 0)
@@ -218,12 +184,12 @@ static int apply(pk_hub_config *cfg, enum hkey k, const char *value, const struc
 					 "can read it): put the connection string in the config file "
 					 "(chmod 600), or the password in ~/.pgpass"));
 		cfg->database_has_password = pw == 1;
-		return set_string(&cfg->database, value, err);
+		return pk_config_set_string(&cfg->database, value, strlen(value), err);
 	}
 	case T_LISTEN:
 		if (pk_hub_listen_parse(value, &cfg->listen, &sub) < 0)
 			return fail_at(err, src, k, sub.msg);
-		return set_string(&cfg->listen_text, value, err);
+		return pk_config_set_string(&cfg->listen_text, value, strlen(value), err);
 	case T_MATCH:
 		for (int f = 0; f < PK_MATCH__COUNT; f++) {
 			if (strcmp(value, match_fields[f].name) == 0) {
@@ -235,7 +201,7 @@ static int apply(pk_hub_config *cfg, enum hkey k, const char *value, const struc
 			       _("must be plugin_custom_order_id, label or transaction_id"));
 	case T_INT: {
 		int n;
-		if (parse_int(value, s->min, s->max, &n) < 0) {
+		if (pk_config_parse_int(value, s->min, s->max, &n) < 0) {
 			char msg[PK_ERR_MSG_MAX];
 			/* TRANSLATORS: %d and %d are the smallest and largest value. */
 			snprintf(msg, sizeof msg, _("must be a whole number from %d to %d"), s->min,
@@ -292,7 +258,7 @@ static int read_config(pk_hub_config *cfg, const char *path, bool missing_ok, pk
 		close(fd);
 		return pk_error_set(err, PK_ERR_NOMEM, "%s", _("Out of memory"));
 	}
-	int rc = set_string(&cfg->config_path, path, err);
+	int rc = pk_config_set_string(&cfg->config_path, path, strlen(path), err);
 	bool seen[K__COUNT] = { false };
 	char *line = NULL;
 	size_t cap = 0;
@@ -552,7 +518,8 @@ static int load(pk_hub_config *cfg, int argc, char **argv, pk_error *err)
 	}
 
 	if (!cfg->listen_text) {
-		if (set_string(&cfg->listen_text, PK_HUB_DEFAULT_LISTEN, err) < 0 ||
+		if (pk_config_set_string(&cfg->listen_text, PK_HUB_DEFAULT_LISTEN,
+					 strlen(PK_HUB_DEFAULT_LISTEN), err) < 0 ||
 		    pk_hub_listen_parse(cfg->listen_text, &cfg->listen, err) < 0)
 			return -1;
 	}
@@ -589,13 +556,13 @@ void pk_hub_config_free(pk_hub_config *cfg)
 {
 	if (!cfg)
 		return;
-	wipe_free(cfg->database);
-	wipe_free(cfg->listen_text);
-	wipe_free(cfg->access_key);
-	wipe_free(cfg->private_key);
-	wipe_free(cfg->tls_cert);
-	wipe_free(cfg->tls_key);
-	wipe_free(cfg->config_path);
+	pk_config_wipe_free(cfg->database);
+	pk_config_wipe_free(cfg->listen_text);
+	pk_config_wipe_free(cfg->access_key);
+	pk_config_wipe_free(cfg->private_key);
+	pk_config_wipe_free(cfg->tls_cert);
+	pk_config_wipe_free(cfg->tls_key);
+	pk_config_wipe_free(cfg->config_path);
 	memset(cfg, 0, sizeof *cfg);
 }
 
