@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/i18n.h"
+#include "common/quitsig.h"
 #include "gateway/gateway.h"
 #include "sale/flow.h"
 
@@ -39,23 +40,9 @@ int pk_pump_watch(pk_pump *p, int fd, void (*ready)(void *ud), void *ud, pk_erro
 	return 0;
 }
 
-static void quit_signals(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-}
-
 int pk_pump_block_signals(pk_error *err)
 {
-	sigset_t set;
-	quit_signals(&set);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return pk_error_setc(err, PK_ERR_IO, errno, _("Cannot set up signals: %s"),
-				     strerror(errno));
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	return pk_quit_signals_block(err);
 }
 
 int pk_pump_open(pk_pump **out, gw_client *gw, pk_flow *flow, pk_error *err)
@@ -64,13 +51,10 @@ int pk_pump_open(pk_pump **out, gw_client *gw, pk_flow *flow, pk_error *err)
 	pk_pump *p = calloc(1, sizeof *p);
 	if (!p)
 		return pk_error_set(err, PK_ERR_NOMEM, _("Out of memory"));
-	sigset_t set;
-	quit_signals(&set);
-	p->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	p->sfd = pk_quit_signals_fd(SFD_NONBLOCK, err);
 	if (p->sfd < 0) {
-		int e = errno;
 		free(p);
-		return pk_error_setc(err, PK_ERR_IO, e, _("Cannot set up signals: %s"), strerror(e));
+		return -1;
 	}
 	p->gw = gw;
 	p->flow = flow;

@@ -3,16 +3,15 @@
  * integration.  See --help. */
 #include <errno.h>
 #include <curl/curl.h>
-#include <poll.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/quitsig.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandbox_http.h"
 
@@ -312,14 +311,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* Quit signals are read from a signalfd; every thread inherits the mask. */
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &mask, NULL);
-	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	pk_error serr;
+	int sfd = pk_quit_signals_block(&serr) < 0 ? -1 : pk_quit_signals_fd(0, &serr);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	char url[128];
 	struct MHD_Daemon *d = sb_http_start(&st, listen, port, url, sizeof url);
@@ -331,20 +324,7 @@ int main(int argc, char **argv)
 	bool pb_started = sb_postback_start(&st, &pb) == 0;
 	printf("%s\n", url);
 	fflush(stdout);
-	struct pollfd fds[2] = { { .fd = sfd, .events = POLLIN },
-				 { .fd = exit_on_eof ? 0 : -1, .events = POLLIN } };
-	for (;;) {
-		if (poll(fds, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (fds[0].revents)
-			break;
-		if (fds[1].revents) {
-			char buf[256];
-			ssize_t n = read(0, buf, sizeof buf);
-			if (n <= 0)
-				break;
-		}
-	}
+	pk_quit_wait(sfd, exit_on_eof);
 	pthread_mutex_lock(&st.mu);
 	st.stopping = true;
 	pthread_cond_broadcast(&st.cond);

@@ -2,16 +2,16 @@
  * migrate, add-kiosk SHOP COUNTER, report.  Exit status: 0 ok, 1 runtime
  * failure (database unreachable ...), 2 usage or configuration error. */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/config.h"
 #include "common/i18n.h"
+#include "common/quitsig.h"
 #include "common/log.h"
 #include "hub/db.h"
 #include "hub/hubconf.h"
@@ -124,21 +124,18 @@ static int cmd_serve(const pk_hub_config *cfg)
 		     !strstr(key, "PRIVATE KEY-----"))) {
 		fprintf(stderr, "paykiosk-hub: %s\n",
 			_("tls_cert and tls_key must be PEM files (a certificate, a private key)"));
-		explicit_bzero(key, strlen(key));
-		free(key);
+		pk_config_wipe_free(key);
 		free(cert);
 		return EXIT_USAGE;
 	}
 	/* Quit signals are read from a signalfd; every thread inherits the mask. */
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &mask, NULL);
-	sigdelset(&mask, SIGPIPE);
-	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	int sfd = pk_quit_signals_block(&err) < 0 ? -1 : pk_quit_signals_fd(0, &err);
+	if (sfd < 0) {
+		fprintf(stderr, "paykiosk-hub: %s\n", err.msg);
+		pk_config_wipe_free(key);
+		free(cert);
+		return EXIT_RUNTIME;
+	}
 
 	pk_hub_log log;
 	pk_hub_log_open(&log, stderr, cfg->private_key);
@@ -168,23 +165,9 @@ static int cmd_serve(const pk_hub_config *cfg)
 			 pk_hub_match_field_name(cfg->match_field), keys ? "yes" : "no",
 			 cfg->long_poll_max);
 
-	struct pollfd fds[2] = { { .fd = sfd, .events = POLLIN },
-				 { .fd = cfg->exit_on_stdin_eof ? 0 : -1, .events = POLLIN } };
-	const char *why = "signal";
-	for (;;) {
-		if (poll(fds, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (fds[0].revents)
-			break;
-		if (fds[1].revents) {
-			char buf[256];
-			if (read(0, buf, sizeof buf) <= 0) {
-				why = "stdin_closed";
-				break;
-			}
-		}
-	}
-	pk_hub_log_event(&log, PK_HUB_INFO, "stop", "reason=%s", why);
+	pk_quit_why why = pk_quit_wait(sfd, cfg->exit_on_stdin_eof);
+	pk_hub_log_event(&log, PK_HUB_INFO, "stop", "reason=%s",
+			 why == PK_QUIT_STDIN ? "stdin_closed" : "signal");
 	rc = 0;
 out:
 	if (rc != 0) {
@@ -199,8 +182,7 @@ out:
 	if (sfd >= 0)
 		close(sfd);
 	if (key) {
-		explicit_bzero(key, strlen(key));
-		free(key);
+		pk_config_wipe_free(key);
 	}
 	free(cert);
 	return rc;
