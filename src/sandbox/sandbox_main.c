@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/config.h"
 #include "common/quitsig.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandbox_http.h"
@@ -83,7 +84,10 @@ static int int_arg(const char *name, const char *v, int lo, int hi, int *out)
 	return 0;
 }
 
-static int read_secret_file(const char *path, char *out, size_t len)
+/* Open a file that holds a secret (what: for the message): it must not
+ * be readable by group or others.  0 with *out open, 1 it cannot be read,
+ * 2 it is readable by others (a usage error). */
+static int open_private(const char *path, const char *what, FILE **out)
 {
 	struct stat sbuf;
 	FILE *f = fopen(path, "r");
@@ -91,14 +95,23 @@ static int read_secret_file(const char *path, char *out, size_t len)
 		fprintf(stderr, "paykassma-sandbox: cannot read %s: %s\n", path, strerror(errno));
 		if (f)
 			fclose(f);
-		return -1;
+		return 1;
 	}
 	if (sbuf.st_mode & 077) {
-		fprintf(stderr, "paykassma-sandbox: %s is readable by other users; run: chmod 600 %s\n",
-			path, path);
+		fprintf(stderr, "paykassma-sandbox: %s holds %s and is readable by other users; "
+				"run: chmod 600 %s\n", path, what, path);
 		fclose(f);
-		return -1;
+		return 2;
 	}
+	*out = f;
+	return 0;
+}
+
+static int read_secret_file(const char *path, char *out, size_t len)
+{
+	FILE *f;
+	if (open_private(path, "the secret", &f) != 0)
+		return -1;
 	if (!fgets(out, (int)len, f))
 		out[0] = '\0';
 	fclose(f);
@@ -117,52 +130,27 @@ static int set_key(char *out, size_t len, const char *v)
 	return 0;
 }
 
-/* --postback-keys-file: "access_key = ..." and "private_key = ..." lines,
- * '#' comments and blank lines; the file must not be readable by group or
- * others.  Messages name the file and line, never a value.  0, 1 (it
- * cannot be read) or 2 (it is not right: a usage error). */
+/* --postback-keys-file: "access_key = ..." and "private_key = ..." lines
+ * (common/config.h's reader: '#' comments, blank lines, optional quotes);
+ * the file must not be readable by group or others.  Messages name the
+ * file and line, never a value.  0, 1 (it cannot be read) or 2 (it is not
+ * right: a usage error). */
 static int read_postback_keys(const char *path, sb_options *opt)
 {
-	struct stat sbuf;
-	FILE *f = fopen(path, "r");
-	if (!f || fstat(fileno(f), &sbuf) != 0) {
-		fprintf(stderr, "paykassma-sandbox: cannot read %s: %s\n", path, strerror(errno));
-		if (f)
-			fclose(f);
-		return 1;
-	}
-	if (sbuf.st_mode & 077) {
-		fprintf(stderr, "paykassma-sandbox: %s holds the postback private key and is "
-				"readable by other users; run: chmod 600 %s\n", path, path);
-		fclose(f);
-		return 2;
-	}
-	char line[1024];
-	int n = 0, rc = 0;
-	while (rc == 0 && fgets(line, sizeof line, f)) {
-		n++;
-		char *k = line + strspn(line, " \t");
-		k[strcspn(k, "\r\n")] = '\0';
-		if (*k == '\0' || *k == '#')
-			continue;
-		char *eq = strchr(k, '=');
-		char *v = eq ? eq + 1 : NULL;
-		if (eq) {
-			char *e = eq;
-			while (e > k && (e[-1] == ' ' || e[-1] == '\t'))
-				e--;
-			*e = '\0';
-			v += strspn(v, " \t");
-			size_t vl = strlen(v);
-			while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
-				v[--vl] = '\0';
-		}
+	FILE *f;
+	int rc = open_private(path, "the postback private key", &f);
+	if (rc != 0)
+		return rc;
+	char *line = NULL, *k, *v;
+	size_t cap = 0;
+	int n = 0, got;
+	while (rc == 0 && (got = pk_config_next_pair(f, &line, &cap, &n, &k, &v)) != 0) {
 		char *dst = NULL;
 		size_t len = 0;
-		if (eq && !strcmp(k, "access_key")) {
+		if (got > 0 && !strcmp(k, "access_key")) {
 			dst = opt->postback_access_key;
 			len = sizeof opt->postback_access_key;
-		} else if (eq && !strcmp(k, "private_key")) {
+		} else if (got > 0 && !strcmp(k, "private_key")) {
 			dst = opt->postback_private_key;
 			len = sizeof opt->postback_private_key;
 		}
@@ -176,7 +164,10 @@ static int read_postback_keys(const char *path, sb_options *opt)
 			rc = 2;
 		}
 	}
-	explicit_bzero(line, sizeof line);
+	if (line) {
+		explicit_bzero(line, cap);
+		free(line);
+	}
 	fclose(f);
 	return rc;
 }
