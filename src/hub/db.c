@@ -179,7 +179,11 @@ int pk_hub_db_error(PGconn *c, const PGresult *r, pk_error *err)
 PGresult *pk_hub_execb(PGconn *c, pk_error *err, const char *sql, int n,
 		       const char *const *params, const int *lengths, const int *formats)
 {
-	PGresult *r = PQexecParams(c, sql, n, NULL, params, lengths, formats, 0);
+	return pk_hub_checked(c, PQexecParams(c, sql, n, NULL, params, lengths, formats, 0), err);
+}
+
+PGresult *pk_hub_checked(PGconn *c, PGresult *r, pk_error *err)
+{
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
 		return r;
@@ -376,12 +380,10 @@ static void release(pk_hub_db *db, int slot, PGconn *c)
  * one message, nothing to plan. */
 static int simple_cmd(PGconn *c, const char *sql, pk_error *err)
 {
-	PGresult *r = PQexec(c, sql);
-	int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok)
-		pk_hub_db_error(c, r, err);
+	PGresult *r = pk_hub_checked(c, PQexec(c, sql), err);
+	int rc = r ? 0 : -1;
 	PQclear(r);
-	return ok ? 0 : -1;
+	return rc;
 }
 
 static int run(pk_hub_db *db, bool tx, pk_hub_tx_fn fn, void *ctx, pk_error *err)
@@ -464,10 +466,8 @@ static int migrate_locked(PGconn *c, int *from, int *to, pk_error *err)
 		if (pk_hub_cmd(c, err, "BEGIN", 0, NULL) < 0)
 			return -1;
 		/* PQexec: a migration is several statements, no parameters */
-		PGresult *r = PQexec(c, m->sql);
-		int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-		if (!ok)
-			pk_hub_db_error(c, r, err);
+		PGresult *r = pk_hub_checked(c, PQexec(c, m->sql), err);
+		bool ok = r != NULL;
 		PQclear(r);
 		if (!ok || pk_hub_cmd(c, err,
 				      "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",

@@ -41,6 +41,9 @@ PGresult *pk_hub_exec(PGconn *c, pk_error *err, const char *sql, int n,
 int pk_hub_cmd(PGconn *c, pk_error *err, const char *sql, int n, const char *const *params);
 /* Fill err from a failed result (or from the connection when r is NULL). */
 int pk_hub_db_error(PGconn *c, const PGresult *r, pk_error *err);
+/* r if it holds rows or a command's success (the caller PQclears it), else
+ * NULL with err filled from it, and r cleared.  Every exec goes through it. */
+PGresult *pk_hub_checked(PGconn *c, PGresult *r, pk_error *err);
 
 /* The pool. */
 typedef struct pk_hub_db pk_hub_db;

@@ -119,13 +119,7 @@ PGresult *pk_hub_runb(PGconn *c, pk_error *err, pk_hub_stmt s, pk_hub_match_fiel
 {
 	char name[64];
 	name_of(s, f, name, sizeof name);
-	PGresult *r = PQexecPrepared(c, name, n, params, lengths, formats, 0);
-	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-		return r;
-	pk_hub_db_error(c, r, err);
-	PQclear(r);
-	return NULL;
+	return pk_hub_checked(c, PQexecPrepared(c, name, n, params, lengths, formats, 0), err);
 }
 
 PGresult *pk_hub_run(PGconn *c, pk_error *err, pk_hub_stmt s, int n, const char *const *params)
